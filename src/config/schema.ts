@@ -1,0 +1,59 @@
+import { z } from 'zod';
+
+/**
+ * The validated shape of sdp's configuration. Every object is strict, so an unknown key is
+ * an error (with a suggestion) instead of a setting silently ignored.
+ */
+const server = z.strictObject({
+  host: z.string().min(1),
+  port: z.number().int().min(0).max(65535),
+  shutdownTimeoutMs: z.number().int().positive(),
+});
+
+const log = z.strictObject({
+  level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']),
+  format: z.enum(['auto', 'json', 'pretty']),
+});
+
+const database = z.strictObject({
+  url: z
+    .string()
+    .refine((url) => url === 'embedded' || /^postgres(ql)?:\/\//.test(url), {
+      message: 'must be "embedded" or a postgres:// URL',
+    }),
+  poolSize: z.number().int().min(1).max(200),
+});
+
+const queue = z.strictObject({
+  url: z.string().refine((url) => url === 'inline' || /^rediss?:\/\//.test(url), {
+    message: 'must be "inline" or a redis:// URL',
+  }),
+  prefix: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/i, 'letters, digits, - and _ only'),
+  concurrency: z.number().int().min(1).max(64),
+  attempts: z.number().int().min(1).max(100),
+  backoffMs: z.number().int().min(0),
+});
+
+const blobs = z.strictObject({
+  url: z.string().refine((url) => url === 'file' || /^(file|s3):\/\//.test(url), {
+    message: 'must be "file", a file:// URL or an s3://bucket/prefix URL',
+  }),
+  s3: z.strictObject({
+    endpoint: z.string(),
+    region: z.string().min(1),
+    forcePathStyle: z.boolean(),
+  }),
+});
+
+export const configSchema = z.strictObject({
+  /** Which parts this process runs: everything, only the HTTP API, or only queue workers. */
+  role: z.enum(['all', 'api', 'worker']),
+  dataDir: z.string().min(1),
+  server,
+  log,
+  database,
+  queue,
+  blobs,
+});
+
+export type Config = z.infer<typeof configSchema>;
