@@ -188,7 +188,12 @@ function envOverrides(env: NodeJS.ProcessEnv, problems: string[]): Override[] {
 
 const ENV_REF = /\$\{env:([A-Za-z_][A-Za-z0-9_]*)(?:,([^}]*))?\}/g;
 
-function interpolate(value: unknown, env: NodeJS.ProcessEnv, at: string[], problems: string[]) {
+function interpolate(
+  value: unknown,
+  env: NodeJS.ProcessEnv,
+  at: string[],
+  problems: string[],
+): unknown {
   if (typeof value === 'string') {
     let missing = false;
     const whole = value.match(/^\$\{env:[^}]*\}$/);
