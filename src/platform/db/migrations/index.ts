@@ -1,0 +1,10 @@
+import type { Migration } from 'kysely';
+import * as foundation from './0001-foundation.js';
+
+/**
+ * All migrations in order. Names sort in the order they must run; a released migration is
+ * never edited, only followed by a new one.
+ */
+export const migrations: Record<string, Migration> = {
+  '0001-foundation': foundation,
+};

@@ -1,0 +1,133 @@
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync, chmodSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import pg from 'pg';
+import { Redis } from 'ioredis';
+
+/** A service the harness found running or started itself; `stop` undoes what it started. */
+export interface Service {
+  url: string;
+  origin: 'existing' | 'started';
+  stop(): Promise<void>;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export async function postgresAnswers(url: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
+  try {
+    await client.connect();
+    await client.query('select 1');
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+export async function redisAnswers(url: string): Promise<boolean> {
+  const redis = new Redis(url, { lazyConnect: true, connectTimeout: 2000, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  redis.on('error', () => {});
+  try {
+    await redis.connect();
+    return (await redis.ping()) === 'PONG';
+  } catch {
+    return false;
+  } finally {
+    redis.disconnect();
+  }
+}
+
+function findBinary(name: string, extraDirs: string[] = []): string | undefined {
+  const dirs = [...(process.env.PATH ?? '').split(':'), ...extraDirs];
+  return dirs.map((dir) => path.join(dir, name)).find((file) => existsSync(file));
+}
+
+function postgresBinDirs(): string[] {
+  const root = '/usr/lib/postgresql';
+  if (!existsSync(root)) return [];
+  return readdirSync(root)
+    .sort((a, b) => Number(b) - Number(a))
+    .map((version) => path.join(root, version, 'bin'));
+}
+
+/**
+ * The PostgreSQL tests use: the one at `url` if it answers; otherwise a throwaway cluster
+ * made with initdb/pg_ctl on a free port (run as the `postgres` user when we are root, since
+ * PostgreSQL refuses to run as root).
+ */
+export async function ensurePostgres(url: string, explicit: boolean): Promise<Service> {
+  if (await postgresAnswers(url)) return { url, origin: 'existing', stop: async () => {} };
+  if (explicit) throw new Error(`TEST_DATABASE_URL=${url} does not answer.`);
+  const initdb = findBinary('initdb', postgresBinDirs());
+  const pgCtl = findBinary('pg_ctl', postgresBinDirs());
+  if (!initdb || !pgCtl) {
+    throw new Error(
+      `PostgreSQL does not answer at ${url} and initdb/pg_ctl are not installed. ` +
+        'Install the Debian package "postgresql" (apt-get install postgresql), start a server, ' +
+        'or set TEST_DATABASE_URL.',
+    );
+  }
+  const dir = mkdtempSync(path.join(tmpdir(), 'sdp-pg-'));
+  chmodSync(dir, 0o777);
+  const port = await freePort();
+  const asRoot = process.getuid?.() === 0;
+  const run = (binary: string, args: string[]) =>
+    asRoot
+      ? execFileSync('runuser', ['-u', 'postgres', '--', binary, ...args], { stdio: 'pipe' })
+      : execFileSync(binary, args, { stdio: 'pipe' });
+  const data = path.join(dir, 'data');
+  run(initdb, ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync']);
+  run(pgCtl, ['-D', data, '-l', path.join(dir, 'log'), '-w', 'start', '-o',
+    `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`]);
+  const startedUrl = `postgres://postgres@127.0.0.1:${port}/postgres`;
+  return {
+    url: startedUrl,
+    origin: 'started',
+    stop: async () => {
+      run(pgCtl, ['-D', data, '-m', 'immediate', 'stop']);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The Redis tests use: the one at `url` if it answers, else a throwaway redis-server. */
+export async function ensureRedis(url: string, explicit: boolean): Promise<Service> {
+  if (await redisAnswers(url)) return { url, origin: 'existing', stop: async () => {} };
+  if (explicit) throw new Error(`TEST_REDIS_URL=${url} does not answer.`);
+  const binary = findBinary('redis-server');
+  if (!binary) {
+    throw new Error(
+      `Redis does not answer at ${url} and redis-server is not installed. ` +
+        'Install the Debian package "redis-server" (apt-get install redis-server) or set TEST_REDIS_URL.',
+    );
+  }
+  const port = await freePort();
+  const child: ChildProcess = spawn(
+    binary,
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    { stdio: 'ignore' },
+  );
+  const startedUrl = `redis://127.0.0.1:${port}`;
+  for (let i = 0; i < 50 && !(await redisAnswers(startedUrl)); i++) await sleep(100);
+  return {
+    url: startedUrl,
+    origin: 'started',
+    stop: async () => {
+      child.kill('SIGTERM');
+    },
+  };
+}
