@@ -30,13 +30,15 @@ function report(results: MigrationResult[] | undefined, error: unknown): Migrati
 }
 
 /** Applies every pending migration. Safe to run from several processes at once (locked). */
-export async function migrateToLatest(db: Kysely<unknown>): Promise<MigrationReport> {
+export async function migrateToLatest<DB>(database: Kysely<DB>): Promise<MigrationReport> {
+  const db = database as unknown as Kysely<unknown>;
   const { results, error } = await migrator(db).migrateToLatest();
   return withCurrent(db, report(results, error));
 }
 
 /** Reverts the newest migration (for `sdp migrate down`). */
-export async function migrateDown(db: Kysely<unknown>): Promise<MigrationReport> {
+export async function migrateDown<DB>(database: Kysely<DB>): Promise<MigrationReport> {
+  const db = database as unknown as Kysely<unknown>;
   const { results, error } = await migrator(db).migrateDown();
   return withCurrent(db, report(results, error));
 }

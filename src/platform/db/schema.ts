@@ -1,7 +1,8 @@
+import type { DatasetTables } from '../../data/tables.js';
 import type { JobTables } from '../queue/tables.js';
 
 /**
  * Every table of sdp, as Kysely sees it. Each domain declares its own tables next to its
  * code and adds them here, so the repositories of one domain never reach into another's.
  */
-export interface Database extends JobTables {}
+export interface Database extends JobTables, DatasetTables {}

@@ -18,9 +18,12 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('result', 'jsonb')
     .addColumn('error', 'text')
     .addColumn('run_at', 'timestamptz', (col) => col.notNull().defaultTo(sql`now()`))
+    // Which worker instance holds the job while active; with heartbeat_at it tells a live
+    // worker from a dead one, and it fences writes from a worker that lost the job.
     .addColumn('locked_by', 'text')
     .addColumn('heartbeat_at', 'timestamptz')
     .addColumn('created_at', 'timestamptz', (col) => col.notNull().defaultTo(sql`now()`))
+    .addColumn('started_at', 'timestamptz')
     .addColumn('finished_at', 'timestamptz')
     .execute();
   await db.schema
@@ -28,6 +31,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .on('job')
     .columns(['queue', 'state', 'run_at'])
     .execute();
+  // Listing a queue newest first (the JSON board, `sdp jobs`).
+  await db.schema.createIndex('job_created_idx').on('job').columns(['queue', 'created_at']).execute();
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {

@@ -1,5 +1,6 @@
 import type { Migration } from 'kysely';
 import * as foundation from './0001-foundation.js';
+import * as datasets from './0002-datasets.js';
 
 /**
  * All migrations in order. Names sort in the order they must run; a released migration is
@@ -7,4 +8,5 @@ import * as foundation from './0001-foundation.js';
  */
 export const migrations: Record<string, Migration> = {
   '0001-foundation': foundation,
+  '0002-datasets': datasets,
 };

@@ -1,0 +1,41 @@
+import { Command, CommanderError } from 'commander';
+import { ConfigError } from '../config/load.js';
+import { configCommand } from './config-command.js';
+import { migrateCommand } from './migrate-command.js';
+import { serveCommand, startCommand, workerCommand } from './start-command.js';
+import { CliError, VERSION } from './shared.js';
+
+export function buildProgram(): Command {
+  return new Command('sdp')
+    .description(
+      'Student Depression Project: an anonymous student mental-health survey and the\n' +
+        'screening model behind it, from raw data to monitored production.',
+    )
+    .version(VERSION)
+    .showHelpAfterError('(run with --help for usage)')
+    .addCommand(startCommand)
+    .addCommand(serveCommand)
+    .addCommand(workerCommand)
+    .addCommand(migrateCommand)
+    .addCommand(configCommand);
+}
+
+/** Runs the program; known errors become one message on stderr and a non-zero exit code. */
+export async function main(argv: string[]): Promise<void> {
+  const program = buildProgram().exitOverride();
+  try {
+    await program.parseAsync(argv);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Commander has printed its message (or help/version) already.
+      process.exitCode = error.exitCode;
+      return;
+    }
+    if (error instanceof ConfigError || error instanceof CliError) {
+      process.stderr.write(`sdp: ${error.message}\n`);
+      process.exitCode = error instanceof CliError ? error.exitCode : 2;
+      return;
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,81 @@
+import type { Command } from 'commander';
+import { createApp } from '../app/http-app.js';
+import { startWorker } from '../app/jobs.js';
+import { openRuntime, type Runtime } from '../app/runtime.js';
+import type { Config } from '../config/schema.js';
+import { createLogger } from '../platform/log.js';
+import { configurableCommand, loadCliConfig, VERSION } from './shared.js';
+
+type Role = Config['role'];
+
+/**
+ * Runs sdp as a long-lived process. `start` runs the role from configuration (all-in-one by
+ * default); `serve` and `worker` force the API or the worker role, for distributed mode.
+ */
+function roleCommand(name: string, description: string, forcedRole?: Role): Command {
+  return configurableCommand(name, description).action(async (overrides: string[]) => {
+    const { config, groups } = loadCliConfig(forcedRole ? [...overrides, `role=${forcedRole}`] : overrides);
+    await run(config, groups);
+  });
+}
+
+async function run(config: Config, groups: Record<string, string>): Promise<void> {
+  const log = createLogger(config);
+  const runtime = await openRuntime({ config, groups, log });
+  const app = config.role === 'worker' ? undefined : await createApp(runtime, VERSION);
+  if (config.role !== 'api') await startWorker(runtime);
+
+  if (app) {
+    await app.listen({ host: config.server.host, port: config.server.port });
+    const port = (app.server.address() as { port: number }).port;
+    const shown = config.server.host === '0.0.0.0' || config.server.host === '::' ? 'localhost' : config.server.host;
+    log.info({ 'server.port': port }, `listening on ${config.server.host}:${port}`);
+    process.stdout.write(`sdp is running at http://${shown}:${port} (role ${config.role})\n`);
+  } else {
+    process.stdout.write(`sdp worker is running (queue ${runtime.queue.describe()})\n`);
+  }
+  await waitForShutdownSignal();
+  await shutdown(runtime, app, log);
+}
+
+function waitForShutdownSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const onSignal = (signal: NodeJS.Signals) => {
+      process.off('SIGTERM', onSignal);
+      process.off('SIGINT', onSignal);
+      resolve(signal);
+    };
+    process.on('SIGTERM', onSignal);
+    process.on('SIGINT', onSignal);
+  });
+}
+
+/**
+ * Graceful shutdown: stop accepting connections, let in-flight requests and jobs finish
+ * within `server.shutdownTimeoutMs`, flush and close pools. Jobs cut off by the deadline are
+ * not lost: the queue retries them on the next start.
+ */
+async function shutdown(runtime: Runtime, app: Awaited<ReturnType<typeof createApp>> | undefined, log: Runtime['log']) {
+  const deadline = runtime.config.server.shutdownTimeoutMs;
+  log.info('shutting down');
+  const timer = setTimeout(() => {
+    log.warn(`shutdown took longer than ${deadline} ms; exiting anyway`);
+    process.exit(0);
+  }, deadline + 500);
+  timer.unref();
+  try {
+    await app?.close();
+    await runtime.close();
+    log.info('stopped');
+  } catch (error) {
+    log.error({ err: error }, 'error during shutdown');
+    process.exitCode = 1;
+  }
+}
+
+export const startCommand = roleCommand(
+  'start',
+  'Start sdp: survey, API, workers and dashboards in one process (embedded by default)',
+);
+export const serveCommand = roleCommand('serve', 'Run only the HTTP API (distributed mode)', 'api');
+export const workerCommand = roleCommand('worker', 'Run only queue workers (distributed mode)', 'worker');

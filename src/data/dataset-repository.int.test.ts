@@ -1,0 +1,76 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { databaseBackends } from '../../test/harness/backends.js';
+import { DatasetRepository, type StoredRow } from './dataset-repository.js';
+import type { LabelledRespondent } from './record.js';
+
+const record: LabelledRespondent = {
+  gender: 'Female',
+  age: 24,
+  city: 'Bangalore',
+  profession: 'Student',
+  academic_pressure: 2,
+  work_pressure: 0,
+  cgpa: 5.59,
+  study_satisfaction: 5,
+  job_satisfaction: 0,
+  sleep_duration: '5-6 hours',
+  dietary_habits: 'Moderate',
+  degree: 'BSc',
+  suicidal_thoughts: 'No',
+  work_study_hours: 3,
+  financial_stress: null,
+  family_history: 'Yes',
+  depression: 0,
+};
+
+const cleanups: (() => Promise<void>)[] = [];
+afterAll(async () => {
+  for (const cleanup of cleanups) await cleanup();
+});
+
+describe.each(databaseBackends)('DatasetRepository on $name', (backend) => {
+  it('stores rows in bulk and reads back identical records in order', async () => {
+    const { handle, cleanup } = await backend.open();
+    cleanups.push(cleanup);
+    const repository = new DatasetRepository(handle.db);
+    const rows: StoredRow[] = Array.from({ length: 2500 }, (_, i) => ({
+      position: i,
+      line: i + 2,
+      sourceId: String(i * 3),
+      record: { ...record, age: 18 + (i % 40), financial_stress: i % 7 === 0 ? null : (i % 5) + 1, depression: (i % 2) as 0 | 1 },
+    }));
+    await repository.transaction(async (trx) => {
+      await repository.create(trx, {
+        id: 'ds_test', name: 'test', source: 'test.csv', contentHash: 'h1', fileSha256: 'f1', synthetic: false,
+        rows: rows.length, quarantined: 1, positives: 1250, validation: { ok: true }, config: {},
+      });
+      await repository.insertRows(trx, 'ds_test', rows.slice(0, 1000));
+      await repository.insertRows(trx, 'ds_test', rows.slice(1000));
+      await repository.insertQuarantine(trx, 'ds_test', [{ line: 9999, reason: 'age: too small', raw: { Age: '3' } }]);
+    });
+    const back: StoredRow[] = [];
+    for await (const row of repository.rows('ds_test', 700)) back.push(row);
+    expect(back).toEqual(rows);
+    expect((await repository.resolve('test'))?.id).toBe('ds_test');
+    expect((await repository.resolve('ds_test'))?.rows).toBe(2500);
+    expect(await repository.quarantine('ds_test')).toEqual([{ line: 9999, reason: 'age: too small', raw: { Age: '3' } }]);
+    expect(await repository.validationReport('ds_test')).toEqual({ ok: true });
+  });
+
+  it('leaves nothing behind when the transaction fails', async () => {
+    const { handle, cleanup } = await backend.open();
+    cleanups.push(cleanup);
+    const repository = new DatasetRepository(handle.db);
+    await expect(
+      repository.transaction(async (trx) => {
+        await repository.create(trx, {
+          id: 'ds_x', name: 'x', source: 'x.csv', contentHash: 'h2', fileSha256: null, synthetic: true,
+          rows: 1, quarantined: 0, positives: 0, validation: {}, config: {},
+        });
+        await repository.insertRows(trx, 'ds_x', [{ position: 0, line: 2, sourceId: null, record }]);
+        throw new Error('crash mid-way');
+      }),
+    ).rejects.toThrow('crash mid-way');
+    expect(await repository.tableCounts()).toEqual({ datasets: 0, rows: 0, quarantined: 0 });
+  });
+});

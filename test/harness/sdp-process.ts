@@ -1,0 +1,76 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { freePort } from './services.js';
+
+export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const SDP_BIN = path.join(REPO_ROOT, 'bin', 'sdp.js');
+
+export interface SdpProcess {
+  url: string;
+  child: ChildProcess;
+  /** Everything the process wrote so far (stdout and stderr). */
+  output(): string;
+  /** Sends a signal and resolves with the exit code and how long the exit took. */
+  stop(signal?: NodeJS.Signals): Promise<{ code: number | null; ms: number }>;
+}
+
+/**
+ * Starts the real program (`node bin/sdp.js start`, the compiled build) on a free port with
+ * a throwaway data directory, and resolves once it prints its URL.
+ */
+export async function startSdp(
+  options: { args?: string[]; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
+): Promise<SdpProcess> {
+  const port = await freePort();
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'sdp-e2e-'));
+  const env: NodeJS.ProcessEnv = { ...process.env, SDP_DATA_DIR: dataDir, PORT: String(port), ...options.env };
+  for (const name of ['DATABASE_URL', 'REDIS_URL', 'SDP_BLOBS_URL']) {
+    if (!options.env?.[name]) delete env[name];
+  }
+  const child = spawn(process.execPath, [SDP_BIN, 'start', ...(options.args ?? [])], {
+    cwd: REPO_ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (chunk) => (output += chunk));
+  child.stderr!.on('data', (chunk) => (output += chunk));
+
+  const url = `http://127.0.0.1:${port}`;
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`sdp did not start within ${options.timeoutMs ?? 30_000} ms:\n${output}`)),
+      options.timeoutMs ?? 30_000,
+    );
+    const onData = () => {
+      if (output.includes(`listening on`) || output.includes(`sdp is running`)) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`sdp exited with ${code} before it was ready:\n${output}`));
+    });
+  });
+
+  return {
+    url,
+    child,
+    output: () => output,
+    stop: (signal = 'SIGTERM') =>
+      new Promise((resolve) => {
+        const started = performance.now();
+        child.once('exit', (code) => {
+          rmSync(dataDir, { recursive: true, force: true });
+          resolve({ code, ms: performance.now() - started });
+        });
+        child.kill(signal);
+      }),
+  };
+}
