@@ -1,6 +1,11 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/load.js';
+import { IngestError } from '../data/ingest.js';
+import { CsvFormatError } from '../data/kaggle-csv.js';
 import { configCommand } from './config-command.js';
+import { datasetsCommand } from './datasets-command.js';
+import { ingestCommand } from './ingest-command.js';
+import { validateCommand } from './validate-command.js';
 import { migrateCommand } from './migrate-command.js';
 import { serveCommand, startCommand, workerCommand } from './start-command.js';
 import { CliError, VERSION } from './shared.js';
@@ -17,6 +22,9 @@ export function buildProgram(): Command {
     .addCommand(serveCommand)
     .addCommand(workerCommand)
     .addCommand(migrateCommand)
+    .addCommand(ingestCommand)
+    .addCommand(validateCommand)
+    .addCommand(datasetsCommand)
     .addCommand(configCommand);
 }
 
@@ -34,6 +42,11 @@ export async function main(argv: string[]): Promise<void> {
     if (error instanceof ConfigError || error instanceof CliError) {
       process.stderr.write(`sdp: ${error.message}\n`);
       process.exitCode = error instanceof CliError ? error.exitCode : 2;
+      return;
+    }
+    if (error instanceof IngestError || error instanceof CsvFormatError) {
+      process.stderr.write(`sdp: ${error.message}\n`);
+      process.exitCode = 1;
       return;
     }
     throw error;

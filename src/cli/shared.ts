@@ -1,6 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { loadConfig, type LoadedConfig } from '../config/load.js';
+import type { Config } from '../config/schema.js';
+import { openDatabase, type DatabaseHandle } from '../platform/db/database.js';
+import { migrateToLatest } from '../platform/db/migrate.js';
 
 /** The package version, shown by `sdp --version`, in the OpenAPI document and recorded with runs. */
 export const VERSION: string = JSON.parse(
@@ -22,9 +25,14 @@ export class CliError extends Error {
  * A command that takes Hydra-style configuration overrides (`env=production`,
  * `server.port=9090`) as its trailing arguments.
  */
-export function configurableCommand(name: string, description: string): Command {
-  return new Command(name)
-    .description(description)
+export function configurableCommand(
+  name: string,
+  description: string,
+  ...positional: [name: string, description: string][]
+): Command {
+  const command = new Command(name).description(description);
+  for (const [argument, about] of positional) command.argument(argument, about);
+  return command
     .argument('[overrides...]', 'config overrides: group=option or dotted.key=value')
     .addHelpText(
       'after',
@@ -39,4 +47,21 @@ export function loadCliConfig(overrides: readonly string[]): LoadedConfig {
 
 export function printJson(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+/**
+ * Opens the configured database (applying pending migrations), runs `work`, and closes it,
+ * for commands that need only the database.
+ */
+export async function withDatabase<T>(
+  config: Config,
+  work: (database: DatabaseHandle) => Promise<T>,
+): Promise<T> {
+  const database = await openDatabase(config);
+  try {
+    await migrateToLatest(database.db);
+    return await work(database);
+  } finally {
+    await database.close();
+  }
 }

@@ -45,6 +45,15 @@ const blobs = z.strictObject({
   }),
 });
 
+const data = z.strictObject({
+  /** Files larger than this are refused before any row is read. */
+  maxFileBytes: z.number().int().positive(),
+  /** A file whose share of invalid rows exceeds this is refused as a whole. */
+  maxQuarantineShare: z.number().min(0).max(1),
+  /** Rows written per database statement while ingesting. */
+  batchSize: z.number().int().min(100).max(50_000),
+});
+
 export const configSchema = z.strictObject({
   /** Which parts this process runs: everything, only the HTTP API, or only queue workers. */
   role: z.enum(['all', 'api', 'worker']),
@@ -54,6 +63,7 @@ export const configSchema = z.strictObject({
   database,
   queue,
   blobs,
+  data,
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -24,7 +24,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   await db.schema
     .createTable('dataset_row')
-    .addColumn('dataset_id', 'text', (col) => col.notNull().references('dataset.id').onDelete('cascade'))
+    .addColumn('dataset_id', 'text', (col) =>
+      // Checked at commit: an ingest writes its rows before it knows the dataset's content hash.
+      col.notNull().references('dataset.id').onDelete('cascade').modifyEnd(sql`deferrable initially deferred`),
+    )
     .addColumn('position', 'integer', (col) => col.notNull())
     .addColumn('line', 'integer', (col) => col.notNull())
     .addColumn('source_id', 'text')
@@ -50,7 +53,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   await db.schema
     .createTable('dataset_quarantine')
-    .addColumn('dataset_id', 'text', (col) => col.notNull().references('dataset.id').onDelete('cascade'))
+    .addColumn('dataset_id', 'text', (col) =>
+      // Checked at commit: an ingest writes its rows before it knows the dataset's content hash.
+      col.notNull().references('dataset.id').onDelete('cascade').modifyEnd(sql`deferrable initially deferred`),
+    )
     .addColumn('line', 'integer', (col) => col.notNull())
     .addColumn('reason', 'text', (col) => col.notNull())
     .addColumn('raw', 'jsonb', (col) => col.notNull())

@@ -1,0 +1,266 @@
+import { randomBytes, createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import { Transform, type Readable } from 'node:stream';
+import type { Config } from '../config/schema.js';
+import type {
+  DatasetRepository,
+  DatasetVersion,
+  QuarantinedRow,
+  StoredRow,
+} from './dataset-repository.js';
+import { readKaggleCsv, type KaggleRow } from './kaggle-csv.js';
+import { createRecordHasher } from './record-hash.js';
+import { ValidationRun, type ValidationReport } from './validate.js';
+
+/** A whole dataset refused: one line that says why. Nothing was stored. */
+export class IngestError extends Error {
+  override readonly name = 'IngestError';
+}
+
+export interface StoreResult {
+  datasetId: string;
+  name: string;
+  contentHash: string;
+  rows: number;
+  quarantined: number;
+  /** False when the same records were stored before: the existing version is returned. */
+  created: boolean;
+  synthetic: boolean;
+  validation: ValidationReport;
+}
+
+export interface StoreOptions {
+  settings: Config['data'];
+  /** Store even when expectations of severity `fail` fail. */
+  force?: boolean;
+  /** The resolved configuration, recorded with the dataset. */
+  config: unknown;
+}
+
+export interface DatasetSource {
+  name: string;
+  /** Where the rows came from: a file name, or e.g. `synthetic:rows=1000,seed=1`. */
+  source: string;
+  synthetic: boolean;
+  fileSha256: string | null;
+  rows: AsyncIterable<KaggleRow>;
+}
+
+/** Rejected rows kept in memory to quote in the refusal message. */
+const QUOTED_PROBLEMS = 3;
+
+/**
+ * Stores a dataset version from a stream of rows, in one transaction: valid rows become the
+ * dataset, invalid ones go to its quarantine with their reason. The whole file is refused
+ * (and nothing stored) when too many rows are invalid, when a `fail` expectation fails
+ * without `force`, or when reading fails mid-way. Storing the same records again is a no-op
+ * that returns the existing version with `created: false`.
+ */
+export async function storeDataset(
+  repository: DatasetRepository,
+  source: DatasetSource,
+  options: StoreOptions,
+): Promise<StoreResult> {
+  const { batchSize, maxQuarantineShare } = options.settings;
+  const datasetId = `ds_${randomBytes(6).toString('hex')}`;
+  try {
+    return await repository.transaction(async (trx) => {
+      const hasher = createRecordHasher();
+      const validation = new ValidationRun();
+      let rows: StoredRow[] = [];
+      let quarantine: QuarantinedRow[] = [];
+      const problems: string[] = [];
+      let stored = 0;
+      let quarantined = 0;
+      let positives = 0;
+
+      for await (const row of source.rows) {
+        if (row.ok) {
+          hasher.update(row.record);
+          validation.add(row);
+          positives += row.record.depression;
+          rows.push({
+            position: stored++,
+            line: row.line,
+            sourceId: row.sourceId,
+            record: row.record,
+          });
+          if (rows.length >= batchSize) {
+            await repository.insertRows(trx, datasetId, rows);
+            rows = [];
+          }
+        } else {
+          quarantined++;
+          if (problems.length < QUOTED_PROBLEMS) problems.push(`line ${row.line}: ${row.reason}`);
+          quarantine.push({ line: row.line, reason: row.reason, raw: row.raw });
+          if (quarantine.length >= batchSize) {
+            await repository.insertQuarantine(trx, datasetId, quarantine);
+            quarantine = [];
+          }
+        }
+      }
+      await repository.insertRows(trx, datasetId, rows);
+      await repository.insertQuarantine(trx, datasetId, quarantine);
+
+      const total = stored + quarantined;
+      if (total === 0) throw new IngestError('The file has no data rows.');
+      if (quarantined / total > maxQuarantineShare) {
+        throw new IngestError(
+          `${quarantined} of ${total} rows (${percent(quarantined / total)}) are invalid, over the limit of ` +
+            `${percent(maxQuarantineShare)} (data.maxQuarantineShare); nothing was stored. ` +
+            `First problems: ${problems.join('; ')}`,
+        );
+      }
+      const report = validation.finish();
+      const failed = report.expectations.filter((result) => result.status === 'fail');
+      if (failed.length && !options.force) {
+        throw new IngestError(
+          `Validation failed: ${failed.map((result) => `${result.name} (${result.detail})`).join('; ')}. ` +
+            'Nothing was stored; rerun with --force to store it anyway.',
+        );
+      }
+
+      const contentHash = hasher.digest();
+      const existing = await repository.findByContentHash(contentHash);
+      // Throwing rolls back the rows written above; the existing version is the answer.
+      if (existing) throw new SameContent(existing);
+      await repository.create(trx, {
+        id: datasetId,
+        name: source.name,
+        source: source.source,
+        contentHash,
+        fileSha256: source.fileSha256,
+        synthetic: source.synthetic,
+        rows: stored,
+        quarantined,
+        positives,
+        validation: report,
+        config: options.config,
+      });
+      return {
+        datasetId,
+        name: source.name,
+        contentHash,
+        rows: stored,
+        quarantined,
+        created: true,
+        synthetic: source.synthetic,
+        validation: report,
+      };
+    });
+  } catch (error) {
+    if (error instanceof SameContent) return existingResult(repository, error.existing);
+    throw error;
+  }
+}
+
+class SameContent extends Error {
+  constructor(readonly existing: DatasetVersion) {
+    super(`same content as ${existing.id}`);
+  }
+}
+
+async function existingResult(
+  repository: DatasetRepository,
+  existing: DatasetVersion,
+): Promise<StoreResult> {
+  return {
+    datasetId: existing.id,
+    name: existing.name,
+    contentHash: existing.contentHash,
+    rows: existing.rows,
+    quarantined: existing.quarantined,
+    created: false,
+    synthetic: existing.synthetic,
+    validation: (await repository.validationReport(existing.id)) as ValidationReport,
+  };
+}
+
+function percent(share: number): string {
+  return `${(share * 100).toFixed(share < 0.1 ? 1 : 0)}%`;
+}
+
+export interface IngestFileOptions extends StoreOptions {
+  /** Dataset name; defaults to the file name without extension. */
+  name?: string;
+  /** Called as the file is read, with bytes read so far and the file size. */
+  onProgress?: (bytesRead: number, totalBytes: number) => void;
+}
+
+/** Ingests a CSV file in either published Kaggle variant. */
+export async function ingestCsvFile(
+  repository: DatasetRepository,
+  file: string,
+  options: IngestFileOptions,
+): Promise<StoreResult> {
+  const size = await fileSize(file);
+  if (size > options.settings.maxFileBytes) {
+    throw new IngestError(
+      `${file} is ${formatBytes(size)}, over the limit of ${formatBytes(options.settings.maxFileBytes)} (data.maxFileBytes).`,
+    );
+  }
+  const fileSha256 = await sha256OfFile(file);
+  const known = await repository.findByFileSha256(fileSha256);
+  if (known) return existingResult(repository, known);
+  const input = createReadStream(file, { highWaterMark: 1 << 20 }).pipe(
+    progress(size, options.onProgress),
+  );
+  return storeDataset(
+    repository,
+    {
+      name: options.name ?? path.basename(file).replace(/\.[^.]+$/, ''),
+      source: path.basename(file),
+      synthetic: false,
+      fileSha256,
+      rows: readKaggleCsv(input, { maxBytes: options.settings.maxFileBytes }),
+    },
+    options,
+  );
+}
+
+async function fileSize(file: string): Promise<number> {
+  try {
+    const info = await stat(file);
+    if (!info.isFile()) throw new IngestError(`${file} is not a file.`);
+    return info.size;
+  } catch (error) {
+    if (error instanceof IngestError) throw error;
+    throw new IngestError(
+      `Cannot read ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}.`,
+    );
+  }
+}
+
+async function sha256OfFile(file: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 }))
+    hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+function progress(
+  total: number,
+  onProgress?: (read: number, total: number) => void,
+): Readable & Transform {
+  let read = 0;
+  return new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      read += chunk.length;
+      onProgress?.(read, total);
+      callback(null, chunk);
+    },
+  });
+}
+
+function formatBytes(bytes: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${value.toFixed(unit === 0 ? 0 : 1)} ${units[unit]}`;
+}

@@ -1,0 +1,104 @@
+import { pino } from 'pino';
+import { afterAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { healthRoutes } from './health-routes.js';
+import { HttpProblem } from './problem.js';
+import { createHttpServer } from './server.js';
+
+const log = pino({ level: 'silent' });
+
+async function testServer() {
+  return createHttpServer({
+    log,
+    version: '9.9.9',
+    routes: [
+      healthRoutes([
+        { name: 'database', kind: 'postgres', location: 'postgres://h/db', ping: async () => {} },
+        { name: 'queue', kind: 'bullmq', location: 'redis://h', ping: () => Promise.reject(new Error('ECONNREFUSED')) },
+      ]),
+      (app) => {
+        app.post(
+          '/echo',
+          { schema: { body: z.strictObject({ age: z.number().int().min(15), name: z.string().max(5) }) } },
+          async (request) => request.body,
+        );
+        app.get('/conflict', async () => {
+          throw HttpProblem.conflict('already there');
+        });
+        app.get('/crash', async () => {
+          throw new Error('secret internal detail');
+        });
+      },
+    ],
+  });
+}
+
+describe('HTTP server', async () => {
+  const app = await testServer();
+  afterAll(() => app.close());
+
+  it('answers liveness', async () => {
+    const response = await app.inject({ method: 'GET', url: '/healthz' });
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toEqual({ status: 'ok' });
+  });
+
+  it('reports readiness per dependency and 503 when one fails', async () => {
+    const response = await app.inject({ method: 'GET', url: '/readyz' });
+    expect(response.statusCode).toBe(503);
+    const body = response.json();
+    expect(body.status).toBe('unavailable');
+    expect(body.checks.database).toMatchObject({ status: 'ok', kind: 'postgres' });
+    expect(body.checks.queue).toMatchObject({ status: 'failed', kind: 'bullmq', error: 'ECONNREFUSED' });
+  });
+
+  it('lists every bad field as problem+json', async () => {
+    const response = await app.inject({ method: 'POST', url: '/echo', payload: { age: 3, name: 'toolong', extra: 1 } });
+    expect(response.statusCode).toBe(400);
+    expect(response.headers['content-type']).toContain('application/problem+json');
+    const body = response.json();
+    expect(body).toMatchObject({ type: 'about:blank', title: 'Bad Request', status: 400, instance: '/echo' });
+    const fields = body.errors.map((error: { field: string }) => error.field).sort();
+    expect(fields).toEqual(['body', 'body.age', 'body.name']);
+  });
+
+  it('answers malformed JSON with a 400 problem', async () => {
+    const response = await app.inject({
+      method: 'POST',
+      url: '/echo',
+      headers: { 'content-type': 'application/json' },
+      payload: '{"age": ',
+    });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().title).toBe('Bad Request');
+  });
+
+  it('renders thrown HttpProblems and unknown routes', async () => {
+    expect((await app.inject({ url: '/conflict' })).json()).toMatchObject({ status: 409, detail: 'already there' });
+    const missing = await app.inject({ url: '/nowhere' });
+    expect(missing.statusCode).toBe(404);
+    expect(missing.headers['content-type']).toContain('application/problem+json');
+  });
+
+  it('hides the details of unexpected errors', async () => {
+    const response = await app.inject({ url: '/crash' });
+    expect(response.statusCode).toBe(500);
+    expect(response.body).not.toContain('secret internal detail');
+  });
+
+  it('keeps a sane incoming request id and replaces a hostile one', async () => {
+    const kept = await app.inject({ url: '/healthz', headers: { 'x-request-id': 'abc-123' } });
+    expect(kept.headers['x-request-id']).toBe('abc-123');
+    const replaced = await app.inject({ url: '/healthz', headers: { 'x-request-id': '<script>' } });
+    expect(replaced.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('documents the routes in an OpenAPI document', async () => {
+    const response = await app.inject({ url: '/openapi.json' });
+    const document = response.json();
+    expect(document.openapi).toBe('3.1.0');
+    expect(document.info.version).toBe('9.9.9');
+    expect(Object.keys(document.paths)).toEqual(expect.arrayContaining(['/healthz', '/readyz', '/echo']));
+    expect((await app.inject({ url: '/docs/' })).statusCode).toBe(200);
+  });
+});

@@ -1,0 +1,62 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { launchBrowser } from './harness/browser.js';
+import { createTestDatabase, testRedis } from './harness/context.js';
+import { startSdp } from './harness/sdp-process.js';
+
+describe('sdp start, embedded (no DATABASE_URL, no REDIS_URL)', async () => {
+  const sdp = await startSdp();
+  const browser = await launchBrowser();
+  afterAll(async () => {
+    await browser.close();
+    if (sdp.child.exitCode === null) await sdp.stop();
+  });
+
+  it('is live and ready on embedded backends', async () => {
+    expect((await fetch(`${sdp.url}/healthz`)).status).toBe(200);
+    const ready = await fetch(`${sdp.url}/readyz`);
+    expect(ready.status).toBe(200);
+    const body = await ready.json();
+    expect(body.checks.database.kind).toBe('embedded');
+    expect(body.checks.queue.kind).toBe('inline');
+    expect(body.checks.objects.kind).toBe('file');
+  });
+
+  it('serves a home page that shows the system status and crisis resources', async () => {
+    const page = await browser.newPage();
+    await page.goto(sdp.url);
+    await expect.poll(() => page.locator('#status').getAttribute('data-state')).toBe('ready');
+    expect(await page.locator('#status').textContent()).toContain('database: embedded ok');
+    expect(await page.getByRole('heading', { name: 'Need help now?' }).isVisible()).toBe(true);
+    await page.getByRole('link', { name: 'API documentation' }).click();
+    await page.waitForURL(/\/docs/);
+    await page.close();
+  });
+
+  it('exits 0 soon after SIGTERM', async () => {
+    const { code, ms } = await sdp.stop('SIGTERM');
+    expect(code).toBe(0);
+    expect(ms).toBeLessThan(5000);
+    expect(sdp.output()).toContain('"message":"stopped"');
+  });
+});
+
+describe('sdp start, distributed (DATABASE_URL and REDIS_URL)', () => {
+  it('uses PostgreSQL and BullMQ, and a second start applies no migration', async () => {
+    const env = { DATABASE_URL: await createTestDatabase(), REDIS_URL: testRedis().url };
+    const args = [`queue.prefix=${testRedis().prefix}`];
+
+    const first = await startSdp({ env, args });
+    const body = await (await fetch(`${first.url}/readyz`)).json();
+    expect(body.status).toBe('ready');
+    expect(body.checks.database.kind).toBe('postgres');
+    expect(body.checks.queue.kind).toBe('bullmq');
+    expect((await fetch(`${first.url}/admin/queues`)).status).toBe(200);
+    expect((await first.stop()).code).toBe(0);
+    expect(first.output()).toMatch(/database postgres: applied \d+ migration/);
+
+    const second = await startSdp({ env, args });
+    expect((await second.stop()).code).toBe(0);
+    expect(second.output()).toMatch(/database postgres: schema up to date/);
+    expect(second.output()).toMatch(/queue bullmq/);
+  });
+});
