@@ -37,23 +37,41 @@ describe.each(databaseBackends)('DatasetRepository on $name', (backend) => {
       position: i,
       line: i + 2,
       sourceId: String(i * 3),
-      record: { ...record, age: 18 + (i % 40), financial_stress: i % 7 === 0 ? null : (i % 5) + 1, depression: (i % 2) as 0 | 1 },
+      record: {
+        ...record,
+        age: 18 + (i % 40),
+        financial_stress: i % 7 === 0 ? null : (i % 5) + 1,
+        depression: (i % 2) as 0 | 1,
+      },
     }));
     await repository.transaction(async (trx) => {
       await repository.create(trx, {
-        id: 'ds_test', name: 'test', source: 'test.csv', contentHash: 'h1', fileSha256: 'f1', synthetic: false,
-        rows: rows.length, quarantined: 1, positives: 1250, validation: { ok: true }, config: {},
+        id: 'ds_test',
+        name: 'test',
+        source: 'test.csv',
+        contentHash: 'h1',
+        fileSha256: 'f1',
+        synthetic: false,
+        rows: rows.length,
+        quarantined: 1,
+        positives: 1250,
+        validation: { ok: true },
+        config: {},
       });
       await repository.insertRows(trx, 'ds_test', rows.slice(0, 1000));
       await repository.insertRows(trx, 'ds_test', rows.slice(1000));
-      await repository.insertQuarantine(trx, 'ds_test', [{ line: 9999, reason: 'age: too small', raw: { Age: '3' } }]);
+      await repository.insertQuarantine(trx, 'ds_test', [
+        { line: 9999, reason: 'age: too small', raw: { Age: '3' } },
+      ]);
     });
     const back: StoredRow[] = [];
     for await (const row of repository.rows('ds_test', 700)) back.push(row);
     expect(back).toEqual(rows);
     expect((await repository.resolve('test'))?.id).toBe('ds_test');
     expect((await repository.resolve('ds_test'))?.rows).toBe(2500);
-    expect(await repository.quarantine('ds_test')).toEqual([{ line: 9999, reason: 'age: too small', raw: { Age: '3' } }]);
+    expect(await repository.quarantine('ds_test')).toEqual([
+      { line: 9999, reason: 'age: too small', raw: { Age: '3' } },
+    ]);
     expect(await repository.validationReport('ds_test')).toEqual({ ok: true });
   });
 
@@ -64,10 +82,21 @@ describe.each(databaseBackends)('DatasetRepository on $name', (backend) => {
     await expect(
       repository.transaction(async (trx) => {
         await repository.create(trx, {
-          id: 'ds_x', name: 'x', source: 'x.csv', contentHash: 'h2', fileSha256: null, synthetic: true,
-          rows: 1, quarantined: 0, positives: 0, validation: {}, config: {},
+          id: 'ds_x',
+          name: 'x',
+          source: 'x.csv',
+          contentHash: 'h2',
+          fileSha256: null,
+          synthetic: true,
+          rows: 1,
+          quarantined: 0,
+          positives: 0,
+          validation: {},
+          config: {},
         });
-        await repository.insertRows(trx, 'ds_x', [{ position: 0, line: 2, sourceId: null, record }]);
+        await repository.insertRows(trx, 'ds_x', [
+          { position: 0, line: 2, sourceId: null, record },
+        ]);
         throw new Error('crash mid-way');
       }),
     ).rejects.toThrow('crash mid-way');

@@ -33,7 +33,16 @@ export interface QuarantinedRow {
   raw: Record<string, string>;
 }
 
-const NUMERIC = new Set(['age', 'academic_pressure', 'work_pressure', 'cgpa', 'study_satisfaction', 'job_satisfaction', 'work_study_hours', 'financial_stress']);
+const NUMERIC = new Set([
+  'age',
+  'academic_pressure',
+  'work_pressure',
+  'cgpa',
+  'study_satisfaction',
+  'job_satisfaction',
+  'work_study_hours',
+  'financial_stress',
+]);
 
 /** PostgreSQL array type of each record column, for the `unnest` bulk insert. */
 function arrayType(field: string): string {
@@ -102,26 +111,47 @@ export class DatasetRepository {
     ];
     const types = ['int4[]', 'int4[]', 'text[]', ...RECORD_FIELDS.map(arrayType)];
     const list = sql.join(params.map((values, i) => sql`${values}::${sql.raw(types[i])}`));
-    const names = sql.join(['position', 'line', 'source_id', ...RECORD_FIELDS].map((name) => sql.ref(name)));
+    const names = sql.join(
+      ['position', 'line', 'source_id', ...RECORD_FIELDS].map((name) => sql.ref(name)),
+    );
     await sql`insert into dataset_row (dataset_id, ${names})
       select ${datasetId}, * from unnest(${list})`.execute(trx);
   }
 
-  async insertQuarantine(trx: Db, datasetId: string, rows: readonly QuarantinedRow[]): Promise<void> {
+  async insertQuarantine(
+    trx: Db,
+    datasetId: string,
+    rows: readonly QuarantinedRow[],
+  ): Promise<void> {
     if (rows.length === 0) return;
     await trx
       .insertInto('dataset_quarantine')
-      .values(rows.map((row) => ({ dataset_id: datasetId, line: row.line, reason: row.reason, raw: toJson(row.raw) })))
+      .values(
+        rows.map((row) => ({
+          dataset_id: datasetId,
+          line: row.line,
+          reason: row.reason,
+          raw: toJson(row.raw),
+        })),
+      )
       .execute();
   }
 
   async findByContentHash(contentHash: string): Promise<DatasetVersion | undefined> {
-    const row = await this.db.selectFrom('dataset').selectAll().where('content_hash', '=', contentHash).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('dataset')
+      .selectAll()
+      .where('content_hash', '=', contentHash)
+      .executeTakeFirst();
     return row && toVersion(row);
   }
 
   async findByFileSha256(fileSha256: string): Promise<DatasetVersion | undefined> {
-    const row = await this.db.selectFrom('dataset').selectAll().where('file_sha256', '=', fileSha256).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('dataset')
+      .selectAll()
+      .where('file_sha256', '=', fileSha256)
+      .executeTakeFirst();
     return row && toVersion(row);
   }
 
@@ -138,12 +168,20 @@ export class DatasetRepository {
   }
 
   async list(): Promise<DatasetVersion[]> {
-    const rows = await this.db.selectFrom('dataset').selectAll().orderBy('created_at', 'desc').execute();
+    const rows = await this.db
+      .selectFrom('dataset')
+      .selectAll()
+      .orderBy('created_at', 'desc')
+      .execute();
     return rows.map(toVersion);
   }
 
   async validationReport(datasetId: string): Promise<unknown> {
-    const row = await this.db.selectFrom('dataset').select('validation').where('id', '=', datasetId).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('dataset')
+      .select('validation')
+      .where('id', '=', datasetId)
+      .executeTakeFirst();
     return row?.validation;
   }
 
@@ -182,8 +220,19 @@ export class DatasetRepository {
   /** Row counts of the three tables, for tests that check nothing was half-written. */
   async tableCounts(): Promise<{ datasets: number; rows: number; quarantined: number }> {
     const count = async (table: 'dataset' | 'dataset_row' | 'dataset_quarantine') =>
-      Number((await this.db.selectFrom(table).select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow()).n);
-    return { datasets: await count('dataset'), rows: await count('dataset_row'), quarantined: await count('dataset_quarantine') };
+      Number(
+        (
+          await this.db
+            .selectFrom(table)
+            .select(sql<number>`count(*)`.as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
+    return {
+      datasets: await count('dataset'),
+      rows: await count('dataset_row'),
+      quarantined: await count('dataset_quarantine'),
+    };
   }
 }
 
