@@ -1,0 +1,113 @@
+import { CsvFormatError } from './csv-format-error.js';
+
+/** How many leading bytes are sniffed for signs of a binary file. */
+const SNIFF_BYTES = 1024;
+
+const UTF8_BOM = [0xef, 0xbb, 0xbf];
+
+/** Signatures of files people upload by mistake, with the advice to give. */
+const KNOWN_BINARY_SIGNATURES: { bytes: number[]; advice: string }[] = [
+  { bytes: [0xff, 0xfe], advice: 'the file is UTF-16 encoded; save it as UTF-8 CSV' },
+  { bytes: [0xfe, 0xff], advice: 'the file is UTF-16 encoded; save it as UTF-8 CSV' },
+  { bytes: [0x1f, 0x8b], advice: 'the file is gzip-compressed; decompress it first' },
+  {
+    bytes: [0x50, 0x4b, 0x03, 0x04],
+    advice: 'the file is a ZIP archive (or an Excel workbook); export it as CSV',
+  },
+  { bytes: [0x25, 0x50, 0x44, 0x46], advice: 'the file is a PDF, not CSV' },
+];
+
+export interface ByteGuardOptions {
+  /** Stop with a `too-large` error once more bytes than this have been read. */
+  maxBytes: number;
+}
+
+function startsWith(buffer: Uint8Array, bytes: number[]): boolean {
+  return buffer.length >= bytes.length && bytes.every((byte, i) => buffer[i] === byte);
+}
+
+/** Whole-file checks that need only the first bytes: binary signatures, NUL bytes, emptiness. */
+function checkHead(head: Buffer, isWholeFile: boolean): void {
+  for (const signature of KNOWN_BINARY_SIGNATURES) {
+    if (startsWith(head, signature.bytes))
+      throw new CsvFormatError('binary', `Not a CSV file: ${signature.advice}.`);
+  }
+  const nul = head.subarray(0, SNIFF_BYTES).indexOf(0);
+  if (nul >= 0) {
+    throw new CsvFormatError(
+      'binary',
+      `Not a CSV file: it contains a NUL byte at byte ${nul + 1}, so it looks binary.`,
+    );
+  }
+  if (isWholeFile) {
+    const text = head.subarray(startsWith(head, UTF8_BOM) ? UTF8_BOM.length : 0).toString('utf8');
+    if (text.trim() === '') throw new CsvFormatError('empty', 'The CSV file is empty.');
+  }
+}
+
+/**
+ * Passes the bytes of `input` through unchanged while checking the whole-file properties that
+ * csv-parse cannot: a binary file, text that is not UTF-8, an empty file, and the size limit.
+ * The size is counted while streaming so an oversized upload is stopped without being buffered.
+ *
+ * @throws CsvFormatError
+ */
+export async function* guardCsvBytes(
+  input: AsyncIterable<Buffer | string>,
+  options: ByteGuardOptions,
+): AsyncGenerator<Buffer> {
+  // fatal + stream: a character split across chunks is fine, an invalid sequence anywhere is not.
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  let bytesRead = 0;
+  let pending: Buffer[] = [];
+  let pendingBytes = 0;
+  let headChecked = false;
+
+  const checkUtf8 = (chunk: Buffer, offset: number, last: boolean): void => {
+    try {
+      decoder.decode(chunk, { stream: !last });
+    } catch {
+      throw new CsvFormatError(
+        'encoding',
+        `Not UTF-8 text: invalid byte sequence within bytes ${offset + 1}–${offset + chunk.length}; save the file as UTF-8 CSV.`,
+      );
+    }
+  };
+
+  for await (const piece of input) {
+    const chunk = typeof piece === 'string' ? Buffer.from(piece, 'utf8') : piece;
+    if (chunk.length === 0) continue;
+    const offset = bytesRead;
+    bytesRead += chunk.length;
+    if (bytesRead > options.maxBytes) {
+      throw new CsvFormatError(
+        'too-large',
+        `The CSV file is larger than the limit of ${options.maxBytes} bytes.`,
+      );
+    }
+    if (headChecked) {
+      checkUtf8(chunk, offset, false);
+      yield chunk;
+      continue;
+    }
+    pending.push(chunk);
+    pendingBytes += chunk.length;
+    if (pendingBytes >= SNIFF_BYTES) {
+      const head = Buffer.concat(pending);
+      checkHead(head, false);
+      checkUtf8(head, 0, false);
+      headChecked = true;
+      pending = [];
+      yield head;
+    }
+  }
+
+  if (!headChecked) {
+    const head = Buffer.concat(pending);
+    checkHead(head, true);
+    checkUtf8(head, 0, true);
+    yield head;
+  } else {
+    checkUtf8(Buffer.alloc(0), bytesRead, true);
+  }
+}

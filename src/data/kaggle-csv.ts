@@ -1,0 +1,334 @@
+import { createReadStream } from 'node:fs';
+import { pipeline } from 'node:stream';
+import type { Readable } from 'node:stream';
+import { CsvError, parse } from 'csv-parse';
+import type { z } from 'zod';
+import { closest } from '../config/suggest.js';
+import { guardCsvBytes } from './csv-byte-guard.js';
+import { CsvFormatError } from './csv-format-error.js';
+import {
+  KAGGLE_COLUMN_OF_FIELD,
+  KAGGLE_HEADER,
+  KAGGLE_ID_COLUMN,
+  NUMERIC_FIELDS,
+  RECORD_FIELDS,
+} from './kaggle-columns.js';
+import type { RecordField } from './kaggle-columns.js';
+import { labelledRespondentSchema } from './record.js';
+import type { LabelledRespondent } from './record.js';
+
+export { CsvFormatError } from './csv-format-error.js';
+export type { CsvFormatProblem } from './csv-format-error.js';
+export { formatKaggleCsv, formatKaggleCsvLines } from './kaggle-csv-format.js';
+export type { KaggleCsvVariant, FormatKaggleCsvOptions } from './kaggle-csv-format.js';
+export { normalisedRecordHash, createRecordHasher } from './record-hash.js';
+
+/** A row that became a valid record. `line` is the file line the row starts on (header = line 1). */
+export interface KaggleRowAccepted {
+  line: number;
+  sourceId: string;
+  ok: true;
+  record: LabelledRespondent;
+}
+
+/** A row that did not: `reason` names each bad column and value; `raw` holds the cells by column name. */
+export interface KaggleRowRejected {
+  line: number;
+  ok: false;
+  reason: string;
+  raw: Record<string, string>;
+}
+
+export type KaggleRow = KaggleRowAccepted | KaggleRowRejected;
+
+export interface ReadKaggleCsvOptions {
+  /** Stop with a `too-large` CsvFormatError once more bytes than this are read. Default 1 GiB. */
+  maxBytes?: number;
+}
+
+export const DEFAULT_MAX_CSV_BYTES = 1024 ** 3;
+
+/** A cell after unwrapping: `null` is a missing value (`?` or empty). */
+type Cell = string | null;
+
+const MISSING_MARKER = '?';
+const SUSPECT_DELIMITERS: [string, string][] = [
+  [';', 'semicolon'],
+  ['\t', 'tab'],
+  ['|', 'pipe'],
+];
+
+/**
+ * Normalises one cell of either published variant: surrounding whitespace and the
+ * single-quote wrapping of the OpenML-style variant go, and `?` or empty means missing.
+ * (csv-parse's per-field `cast` hook would tell double-quoted cells apart, but costs 10× the
+ * parse time; the published files have no double-quoted cells.)
+ */
+function unwrapCell(value: string): Cell {
+  const trimmed = value.trim();
+  if (trimmed === '' || trimmed === MISSING_MARKER) return null;
+  if (trimmed.length >= 2 && trimmed.startsWith("'") && trimmed.endsWith("'"))
+    return trimmed.slice(1, -1);
+  return trimmed;
+}
+
+/** Strict decimal number: rejects what `Number()` would quietly accept ('', '0x1f', 'Infinity'). */
+const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+
+interface ColumnPlan {
+  /** Position of the id column in the file. */
+  idIndex: number;
+  /** Position in the file of each record field. */
+  indexOfField: Record<RecordField, number>;
+  header: string[];
+}
+
+function quoteName(name: string): string {
+  return `'${name}'`;
+}
+
+/** Checks the header and works out where each field is, so column order does not matter. */
+function planColumns(header: string[]): ColumnPlan {
+  if (header.length === 1) {
+    const suspect = SUSPECT_DELIMITERS.find(([char]) => header[0].includes(char));
+    if (suspect) {
+      throw new CsvFormatError(
+        'delimiter',
+        `Wrong delimiter: the header is separated by ${suspect[1]}s ('${suspect[0] === '\t' ? '\\t' : suspect[0]}'); the file must be comma-separated.`,
+      );
+    }
+    throw new CsvFormatError(
+      'header',
+      `CSV header has a single column ${quoteName(header[0].slice(0, 60))}; expected ${KAGGLE_HEADER.length} comma-separated columns starting with 'id,Gender,Age'.`,
+    );
+  }
+  const expected = new Set(KAGGLE_HEADER);
+  const seen = new Map<string, number>();
+  const duplicates: string[] = [];
+  const unexpected: string[] = [];
+  header.forEach((name, index) => {
+    if (seen.has(name)) duplicates.push(name);
+    else seen.set(name, index);
+    if (!expected.has(name)) unexpected.push(name);
+  });
+  const missing = KAGGLE_HEADER.filter((name) => !seen.has(name));
+  if (missing.length > 0 || unexpected.length > 0 || duplicates.length > 0) {
+    if (missing.length > KAGGLE_HEADER.length / 2) {
+      throw new CsvFormatError(
+        'header',
+        `CSV header does not match the Student Depression Dataset: only ${KAGGLE_HEADER.length - missing.length} of its ${KAGGLE_HEADER.length} columns found (expected 'id,Gender,Age,City,…,Depression').`,
+      );
+    }
+    const parts: string[] = [];
+    const suggested = new Set<string>();
+    for (const name of unexpected) {
+      const suggestion = closest(name, missing);
+      if (suggestion) suggested.add(suggestion);
+      parts.push(
+        `unknown column ${quoteName(name)}${suggestion ? ` (did you mean ${quoteName(suggestion)}?)` : ''}`,
+      );
+    }
+    const unmatched = missing.filter((name) => !suggested.has(name));
+    if (unmatched.length > 0)
+      parts.push(
+        `missing column${unmatched.length > 1 ? 's' : ''} ${unmatched.map(quoteName).join(', ')}`,
+      );
+    for (const name of duplicates) parts.push(`duplicate column ${quoteName(name)}`);
+    throw new CsvFormatError(
+      'header',
+      `CSV header does not match the Student Depression Dataset: ${parts.join('; ')}.`,
+    );
+  }
+  const indexOfField = Object.fromEntries(
+    RECORD_FIELDS.map((field) => [field, seen.get(KAGGLE_COLUMN_OF_FIELD[field]) as number]),
+  ) as Record<RecordField, number>;
+  return { idIndex: seen.get(KAGGLE_ID_COLUMN) as number, indexOfField, header };
+}
+
+function rawCells(cells: Cell[], header: string[]): Record<string, string> {
+  const raw: Record<string, string> = {};
+  cells.forEach((cell, index) => {
+    raw[header[index] ?? `column ${index + 1}`] = cell ?? '';
+  });
+  return raw;
+}
+
+/** One reason per bad field, naming the published column and the value found. */
+function describeIssue(issue: z.core.$ZodIssue, cellOf: (field: RecordField) => Cell): string {
+  const field = issue.path[0] as RecordField;
+  const column = KAGGLE_COLUMN_OF_FIELD[field] ?? String(field);
+  const cell = cellOf(field);
+  if (cell === null) return `${column}: missing value`;
+  const value = `'${cell}'`;
+  const numeric = NUMERIC_FIELDS.has(field);
+  switch (issue.code) {
+    case 'invalid_type':
+      return issue.expected === 'number'
+        ? `${column}: ${value} is not a number`
+        : `${column}: ${value} ${issue.message}`;
+    case 'too_big':
+      return numeric
+        ? `${column}: ${value} is above the maximum ${String(issue.maximum)}`
+        : `${column}: ${value} is longer than ${String(issue.maximum)} characters`;
+    case 'too_small':
+      return numeric
+        ? `${column}: ${value} is below the minimum ${String(issue.minimum)}`
+        : `${column}: value is empty`;
+    case 'invalid_value':
+      return `${column}: ${value} is not one of ${issue.values.map((v) => `'${String(v)}'`).join(', ')}`;
+    case 'invalid_union':
+      return field === 'depression'
+        ? `${column}: ${value} is not 0 or 1`
+        : `${column}: ${value} is invalid`;
+    default:
+      return `${column}: ${value} ${issue.message}`;
+  }
+}
+
+/** Turns the cells of one data row into a record or a precise rejection. */
+function toRow(cells: Cell[], line: number, plan: ColumnPlan): KaggleRow {
+  if (cells.length !== plan.header.length) {
+    return {
+      line,
+      ok: false,
+      reason: `expected ${plan.header.length} columns, found ${cells.length}`,
+      raw: rawCells(cells, plan.header),
+    };
+  }
+  const sourceId = cells[plan.idIndex];
+  const candidate: Record<string, unknown> = {};
+  for (const field of RECORD_FIELDS) {
+    const cell = cells[plan.indexOfField[field]];
+    if (cell !== null && NUMERIC_FIELDS.has(field)) {
+      // An unparseable number stays a string so the schema reports it against its column.
+      candidate[field] = DECIMAL.test(cell) ? Number(cell) : cell;
+    } else {
+      candidate[field] = cell;
+    }
+  }
+  const parsed = labelledRespondentSchema.safeParse(candidate);
+  const reasons: string[] = [];
+  if (sourceId === null) reasons.push(`${KAGGLE_ID_COLUMN}: missing value`);
+  if (!parsed.success) {
+    const cellOf = (field: RecordField): Cell => cells[plan.indexOfField[field]];
+    const byColumnOrder = [...parsed.error.issues].sort(
+      (a, b) =>
+        plan.indexOfField[a.path[0] as RecordField] - plan.indexOfField[b.path[0] as RecordField],
+    );
+    for (const issue of byColumnOrder) reasons.push(describeIssue(issue, cellOf));
+  }
+  if (!parsed.success || sourceId === null) {
+    return { line, ok: false, reason: reasons.join('; '), raw: rawCells(cells, plan.header) };
+  }
+  return { line, sourceId, ok: true, record: parsed.data };
+}
+
+function countNewlines(cells: string[]): number {
+  let count = 0;
+  for (const cell of cells) {
+    for (let i = cell.indexOf('\n'); i >= 0; i = cell.indexOf('\n', i + 1)) count++;
+  }
+  return count;
+}
+
+/**
+ * Streams the rows of a Kaggle Student Depression CSV file, in either published variant
+ * (single-quoted values with `?` for missing, or bare values with empty cells), with or
+ * without a UTF-8 BOM, LF or CRLF line endings, `33` or `33.0` number formatting.
+ * Columns are matched by name, so their order does not matter.
+ *
+ * Bad rows are yielded as `ok: false` with a reason; whole-file problems (empty, binary,
+ * not UTF-8, wrong delimiter, header mismatch, too large, unclosed quote) throw one
+ * `CsvFormatError`, possibly after earlier rows were yielded, so an ingest should be one
+ * transaction.
+ *
+ * @example
+ * for await (const row of readKaggleCsv(createReadStream('dev.csv'))) {
+ *   if (row.ok) store(row.sourceId, row.record);
+ *   else report(`line ${row.line}: ${row.reason}`);
+ * }
+ */
+export async function* readKaggleCsv(
+  input: Readable | AsyncIterable<Buffer | string>,
+  options: ReadKaggleCsvOptions = {},
+): AsyncGenerator<KaggleRow> {
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_CSV_BYTES;
+  const parser = parse({
+    bom: true,
+    info: true,
+    // Fix the record delimiters: auto-detection would lock onto the first line's ending.
+    record_delimiter: ['\r\n', '\n'],
+    relax_column_count: true,
+    relax_quotes: true,
+    skip_empty_lines: true,
+  });
+  // pipeline forwards a CsvFormatError thrown by the guard into the parser, ending the loop below.
+  pipeline(guardCsvBytes(input, { maxBytes }), parser, () => undefined);
+
+  let plan: ColumnPlan | undefined;
+  let lastLine = 0;
+  let dataRows = 0;
+  try {
+    for await (const { record: values, info } of parser as AsyncIterable<{
+      record: string[];
+      info: { lines: number };
+    }>) {
+      const line = info.lines - countNewlines(values);
+      const record = values.map(unwrapCell);
+      lastLine = info.lines;
+      if (!plan) {
+        plan = planColumns(record.map((cell) => cell ?? ''));
+        continue;
+      }
+      dataRows++;
+      yield toRow(record, line, plan);
+    }
+  } catch (error) {
+    if (error instanceof CsvError) {
+      const detail =
+        error.code === 'CSV_QUOTE_NOT_CLOSED'
+          ? // Records parsed in the failing chunk are dropped, so lastLine may lag; each record
+            // takes at least one line, hence "on or after".
+            `a double quote opened on or after line ${Math.max(lastLine, (error as CsvError & { records: number }).records) + 1} is never closed`
+          : error.message;
+      throw new CsvFormatError('malformed', `Malformed CSV: ${detail}.`);
+    }
+    throw error;
+  } finally {
+    parser.destroy();
+  }
+  if (!plan) throw new CsvFormatError('empty', 'The CSV file is empty.');
+  if (dataRows === 0)
+    throw new CsvFormatError('empty', 'The CSV file has a header but no data rows.');
+}
+
+/** Everything read from one file: valid records with their source ids (same order), and rejected rows. */
+export interface LoadedKaggleCsv {
+  records: LabelledRespondent[];
+  ids: string[];
+  rejected: KaggleRowRejected[];
+}
+
+/**
+ * Reads a whole Kaggle CSV file into memory (22k rows ≈ a few MB); use `readKaggleCsv` to stream.
+ *
+ * @throws CsvFormatError for whole-file problems.
+ */
+export async function loadKaggleCsvFile(
+  path: string,
+  options: ReadKaggleCsvOptions = {},
+): Promise<LoadedKaggleCsv> {
+  const loaded: LoadedKaggleCsv = { records: [], ids: [], rejected: [] };
+  for await (const row of readKaggleCsv(
+    createReadStream(path, { highWaterMark: 1 << 20 }),
+    options,
+  )) {
+    if (row.ok) {
+      loaded.records.push(row.record);
+      loaded.ids.push(row.sourceId);
+    } else {
+      loaded.rejected.push(row);
+    }
+  }
+  return loaded;
+}
