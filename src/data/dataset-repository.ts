@@ -137,8 +137,9 @@ export class DatasetRepository {
       .execute();
   }
 
-  async findByContentHash(contentHash: string): Promise<DatasetVersion | undefined> {
-    const row = await this.db
+  /** Pass the open transaction when there is one: embedded PGlite has a single connection. */
+  async findByContentHash(contentHash: string, db: Db = this.db): Promise<DatasetVersion | undefined> {
+    const row = await db
       .selectFrom('dataset')
       .selectAll()
       .where('content_hash', '=', contentHash)

@@ -123,7 +123,7 @@ export async function storeDataset(
       }
 
       const contentHash = hasher.digest();
-      const existing = await repository.findByContentHash(contentHash);
+      const existing = await repository.findByContentHash(contentHash, trx);
       // Throwing rolls back the rows written above; the existing version is the answer.
       if (existing) throw new SameContent(existing);
       await repository.create(trx, {

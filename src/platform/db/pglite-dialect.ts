@@ -15,6 +15,8 @@ import {
  * Kysely dialect for PGlite, the embedded (WebAssembly) PostgreSQL. PGlite has a single
  * connection, so the driver hands it out to one caller at a time: a transaction holds it
  * until commit or rollback and other queries wait, which keeps transactions isolated.
+ * Consequence: code inside a transaction must query through the transaction object, never
+ * through the outer `db`, or it waits for itself forever.
  */
 export class PGliteDialect implements Dialect {
   constructor(private readonly pglite: PGlite) {}
