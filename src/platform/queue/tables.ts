@@ -1,6 +1,7 @@
 import type { Generated } from 'kysely';
 import type { Json, Timestamp } from '../db/columns.js';
 
+/** The inline queue's `job` table (migration 0001). A delayed job is a `waiting` one whose run_at is in the future. */
 export interface JobTable {
   id: string;
   queue: string;
@@ -17,6 +18,7 @@ export interface JobTable {
   locked_by: string | null;
   heartbeat_at: Date | null;
   created_at: Timestamp;
+  started_at: Date | null;
   finished_at: Date | null;
 }
 

@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { InvalidJobPayloadError, UnrecoverableJobError } from './errors.js';
+import type { JobHandlers } from './job-queue.js';
+import { assertHandlersCover, assertValidJobId, jobTypesOf, parsePayload } from './payload.js';
+import { createTestProbe, testJobSchema, type TestJobSchema } from './testing/test-jobs.js';
+
+describe('job payloads', () => {
+  it('parses a valid payload of the union', () => {
+    expect(parsePayload(testJobSchema, { type: 'add', a: 1, b: 2, extra: true })).toEqual({ type: 'add', a: 1, b: 2 });
+  });
+
+  it('rejects a payload with a clear message naming the field, as an unrecoverable error', () => {
+    const attempt = () => parsePayload(testJobSchema, { type: 'sleep', ms: -1 });
+    expect(attempt).toThrow(InvalidJobPayloadError);
+    expect(attempt).toThrow(/^Invalid job payload: ms: /);
+    expect(attempt).toThrow(UnrecoverableJobError);
+  });
+
+  it('rejects an unknown type', () => {
+    expect(() => parsePayload(testJobSchema, { type: 'train' })).toThrow(/Invalid job payload: type: /);
+  });
+
+  it('reads the job types from the schema', () => {
+    expect(jobTypesOf(testJobSchema)).toEqual(['add', 'fail-n-times', 'reject', 'sleep', 'gate']);
+  });
+
+  it('accepts a complete handler map and names the types a partial one lacks', () => {
+    const { handlers } = createTestProbe();
+    expect(() => assertHandlersCover(testJobSchema, handlers)).not.toThrow();
+    const { sleep: _sleep, gate: _gate, ...partial } = handlers;
+    expect(() => assertHandlersCover(testJobSchema, partial as JobHandlers<TestJobSchema>)).toThrow(
+      'No job handler for: sleep, gate',
+    );
+  });
+
+  it('accepts portable job ids and refuses ones BullMQ reserves', () => {
+    expect(() => assertValidJobId('train-2024-06-01')).not.toThrow();
+    for (const bad of ['', '42', 'a:b']) expect(() => assertValidJobId(bad)).toThrow(/Invalid jobId/);
+  });
+});
