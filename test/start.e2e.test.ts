@@ -3,6 +3,8 @@ import { launchBrowser } from './harness/browser.js';
 import { createTestDatabase, testRedis } from './harness/context.js';
 import { startSdp } from './harness/sdp-process.js';
 
+type Readiness = { status: string; checks: Record<string, { kind: string; status: string }> };
+
 describe('sdp start, embedded (no DATABASE_URL, no REDIS_URL)', async () => {
   const sdp = await startSdp();
   const browser = await launchBrowser();
@@ -15,7 +17,7 @@ describe('sdp start, embedded (no DATABASE_URL, no REDIS_URL)', async () => {
     expect((await fetch(`${sdp.url}/healthz`)).status).toBe(200);
     const ready = await fetch(`${sdp.url}/readyz`);
     expect(ready.status).toBe(200);
-    const body = await ready.json();
+    const body = (await ready.json()) as Readiness;
     expect(body.checks.database.kind).toBe('embedded');
     expect(body.checks.queue.kind).toBe('inline');
     expect(body.checks.objects.kind).toBe('file');
@@ -46,7 +48,7 @@ describe('sdp start, distributed (DATABASE_URL and REDIS_URL)', () => {
     const args = [`queue.prefix=${testRedis().prefix}`];
 
     const first = await startSdp({ env, args });
-    const body = await (await fetch(`${first.url}/readyz`)).json();
+    const body = (await (await fetch(`${first.url}/readyz`)).json()) as Readiness;
     expect(body.status).toBe('ready');
     expect(body.checks.database.kind).toBe('postgres');
     expect(body.checks.queue.kind).toBe('bullmq');

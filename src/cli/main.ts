@@ -5,6 +5,7 @@ import { CsvFormatError } from '../data/kaggle-csv.js';
 import { configCommand } from './config-command.js';
 import { datasetsCommand } from './datasets-command.js';
 import { ingestCommand } from './ingest-command.js';
+import { synthCommand } from './synth-command.js';
 import { validateCommand } from './validate-command.js';
 import { migrateCommand } from './migrate-command.js';
 import { serveCommand, startCommand, workerCommand } from './start-command.js';
@@ -25,6 +26,7 @@ export function buildProgram(): Command {
     .addCommand(ingestCommand)
     .addCommand(validateCommand)
     .addCommand(datasetsCommand)
+    .addCommand(synthCommand)
     .addCommand(configCommand);
 }
 

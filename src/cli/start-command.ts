@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { ensureSomeData } from '../app/bootstrap.js';
 import { createApp } from '../app/http-app.js';
 import { startWorker } from '../app/jobs.js';
 import { openRuntime, type Runtime } from '../app/runtime.js';
@@ -22,6 +23,7 @@ function roleCommand(name: string, description: string, forcedRole?: Role): Comm
 async function run(config: Config, groups: Record<string, string>): Promise<void> {
   const log = createLogger(config);
   const runtime = await openRuntime({ config, groups, log });
+  if (config.role === 'all') await ensureSomeData(runtime);
   const app = config.role === 'worker' ? undefined : await createApp(runtime, VERSION);
   if (config.role !== 'api') await startWorker(runtime);
 
