@@ -7,7 +7,10 @@ const run = promisify(execFile);
 
 async function sdp(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, [SDP_BIN, ...args], { cwd: REPO_ROOT, env: { ...process.env, CI: '1' } });
+    const { stdout, stderr } = await run(process.execPath, [SDP_BIN, ...args], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, CI: '1' },
+    });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const failed = error as { code: number; stdout: string; stderr: string };
@@ -19,8 +22,12 @@ describe('the sdp program', () => {
   it('lists its commands, and every command has --help', async () => {
     const help = await sdp('--help');
     expect(help.code).toBe(0);
-    const commands = [...help.stdout.matchAll(/^ {2}([a-z]+) /gm)].map((match) => match[1]).filter((name) => name !== 'help');
-    expect(commands).toEqual(expect.arrayContaining(['start', 'serve', 'worker', 'migrate', 'config', 'ingest']));
+    const commands = [...help.stdout.matchAll(/^ {2}([a-z]+) /gm)]
+      .map((match) => match[1])
+      .filter((name) => name !== 'help');
+    expect(commands).toEqual(
+      expect.arrayContaining(['start', 'serve', 'worker', 'migrate', 'config', 'ingest']),
+    );
     for (const command of commands) {
       const result = await sdp(command, '--help');
       expect(result.code, command).toBe(0);
@@ -34,10 +41,19 @@ describe('the sdp program', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('environment variable DATABASE_URL is not set');
 
-    const withEnv = await run(process.execPath, [SDP_BIN, 'config', 'show', 'env=production', 'server.port=9090', '--json'], {
-      cwd: REPO_ROOT,
-      env: { ...process.env, DATABASE_URL: 'postgres://db/x', REDIS_URL: 'redis://r', SDP_BLOBS_URL: 's3://b/p' },
-    });
+    const withEnv = await run(
+      process.execPath,
+      [SDP_BIN, 'config', 'show', 'env=production', 'server.port=9090', '--json'],
+      {
+        cwd: REPO_ROOT,
+        env: {
+          ...process.env,
+          DATABASE_URL: 'postgres://db/x',
+          REDIS_URL: 'redis://r',
+          SDP_BLOBS_URL: 's3://b/p',
+        },
+      },
+    );
     const shown = JSON.parse(withEnv.stdout);
     expect(shown.groups).toEqual({ env: 'production' });
     expect(shown.config.server.port).toBe(9090);

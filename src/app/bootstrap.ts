@@ -15,13 +15,19 @@ export async function ensureSomeData(runtime: Runtime): Promise<void> {
   const datasets = await repository.list();
   const real = datasets.find((dataset) => !dataset.synthetic);
   if (real) {
-    runtime.log.info({ 'dataset.id': real.id }, `using dataset ${real.id} "${real.name}" (${real.rows} rows)`);
+    runtime.log.info(
+      { 'dataset.id': real.id },
+      `using dataset ${real.id} "${real.name}" (${real.rows} rows)`,
+    );
     return;
   }
   let synthetic = datasets[0];
   if (!synthetic) {
     const settings = { settings: runtime.config.data, config: runtime.config };
-    const { datasetId } = await storeSyntheticDataset(repository, { ...FIRST_SYNTHETIC, ...settings });
+    const { datasetId } = await storeSyntheticDataset(repository, {
+      ...FIRST_SYNTHETIC,
+      ...settings,
+    });
     synthetic = (await repository.resolve(datasetId))!;
   }
   runtime.log.warn(

@@ -27,19 +27,21 @@ function handlers(runtime: Runtime): JobHandlers<AppJobSchema> {
   return {
     ingest: async (job, ctx) => {
       let lastShare = 0;
-      const result = await permanent(ingestCsvFile(new DatasetRepository(runtime.database.db), job.file, {
-        name: job.name,
-        force: job.force,
-        settings: runtime.config.data,
-        config: runtime.config,
-        onProgress: (read, total) => {
-          const share = Math.floor((read / total) * 100);
-          if (share >= lastShare + 5) {
-            lastShare = share;
-            void ctx.progress(share);
-          }
-        },
-      }));
+      const result = await permanent(
+        ingestCsvFile(new DatasetRepository(runtime.database.db), job.file, {
+          name: job.name,
+          force: job.force,
+          settings: runtime.config.data,
+          config: runtime.config,
+          onProgress: (read, total) => {
+            const share = Math.floor((read / total) * 100);
+            if (share >= lastShare + 5) {
+              lastShare = share;
+              void ctx.progress(share);
+            }
+          },
+        }),
+      );
       const { datasetId, name, contentHash, rows, quarantined, created } = result;
       return { datasetId, name, contentHash, rows, quarantined, created };
     },

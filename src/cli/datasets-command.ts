@@ -1,7 +1,11 @@
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { Command, Option } from 'commander';
-import { DatasetRepository, type DatasetVersion, type StoredRow } from '../data/dataset-repository.js';
+import {
+  DatasetRepository,
+  type DatasetVersion,
+  type StoredRow,
+} from '../data/dataset-repository.js';
 import { formatKaggleCsvLines, type KaggleCsvVariant } from '../data/kaggle-csv.js';
 import { CliError, configurableCommand, loadCliConfig, printJson, withDatabase } from './shared.js';
 import { formatTable } from './table.js';
@@ -16,9 +20,12 @@ const list = configurableCommand('list', 'List dataset versions, newest first')
   .option('--json', 'print JSON')
   .action(async (overrides: string[], options: { json?: boolean }) => {
     const { config } = loadCliConfig(overrides);
-    const datasets = await withDatabase(config, (database) => new DatasetRepository(database.db).list());
+    const datasets = await withDatabase(config, (database) =>
+      new DatasetRepository(database.db).list(),
+    );
     if (options.json) return printJson(datasets);
-    if (datasets.length === 0) return console.log('No datasets yet: `sdp ingest <file.csv>` adds one.');
+    if (datasets.length === 0)
+      return console.log('No datasets yet: `sdp ingest <file.csv>` adds one.');
     console.log(
       formatTable(
         ['ID', 'NAME', 'ROWS', 'QUARANTINED', 'POSITIVE', 'SYNTHETIC', 'SOURCE', 'CREATED'],
@@ -49,10 +56,23 @@ const show = configurableCommand('show', 'Show one dataset version and its quara
       return { dataset, quarantine: await repository.quarantine(dataset.id, 100) };
     });
     if (options.json) return printJson({ ...dataset, quarantine });
-    console.log(formatTable(['FIELD', 'VALUE'], Object.entries(dataset).map(([k, v]) => [k, v instanceof Date ? v.toISOString() : String(v)])));
+    console.log(
+      formatTable(
+        ['FIELD', 'VALUE'],
+        Object.entries(dataset).map(([k, v]) => [
+          k,
+          v instanceof Date ? v.toISOString() : String(v),
+        ]),
+      ),
+    );
     if (quarantine.length) {
       console.log(`\nQuarantined rows (first ${quarantine.length}):`);
-      console.log(formatTable(['LINE', 'REASON'], quarantine.map((q) => [q.line, q.reason])));
+      console.log(
+        formatTable(
+          ['LINE', 'REASON'],
+          quarantine.map((q) => [q.line, q.reason]),
+        ),
+      );
     }
   });
 
@@ -62,27 +82,44 @@ const exportCommand = configurableCommand(
   ['<dataset>', 'dataset id or name'],
 )
   .requiredOption('--out <file>', 'CSV file to write')
-  .addOption(new Option('--variant <variant>', 'published format').choices(['quoted', 'unquoted']).default('quoted'))
-  .action(async (ref: string, overrides: string[], options: { out: string; variant: KaggleCsvVariant }) => {
-    const { config } = loadCliConfig(overrides);
-    const count = await withDatabase(config, async (database) => {
-      const repository = new DatasetRepository(database.db);
-      const dataset = await resolveOrFail(repository, ref);
-      return writeCsv(repository.rows(dataset.id), options.out, options.variant);
-    });
-    console.log(`wrote ${count} rows to ${options.out}`);
-  });
+  .addOption(
+    new Option('--variant <variant>', 'published format')
+      .choices(['quoted', 'unquoted'])
+      .default('quoted'),
+  )
+  .action(
+    async (
+      ref: string,
+      overrides: string[],
+      options: { out: string; variant: KaggleCsvVariant },
+    ) => {
+      const { config } = loadCliConfig(overrides);
+      const count = await withDatabase(config, async (database) => {
+        const repository = new DatasetRepository(database.db);
+        const dataset = await resolveOrFail(repository, ref);
+        return writeCsv(repository.rows(dataset.id), options.out, options.variant);
+      });
+      console.log(`wrote ${count} rows to ${options.out}`);
+    },
+  );
 
 /** Streams stored rows to a CSV file a page at a time, keeping their source ids. */
-async function writeCsv(rows: AsyncIterable<StoredRow>, file: string, variant: KaggleCsvVariant): Promise<number> {
+async function writeCsv(
+  rows: AsyncIterable<StoredRow>,
+  file: string,
+  variant: KaggleCsvVariant,
+): Promise<number> {
   const out = createWriteStream(file);
   let page: StoredRow[] = [];
   let count = 0;
   const flush = async () => {
-    const lines = formatKaggleCsvLines(page.map((row) => row.record), {
-      variant,
-      ids: page.map((row) => row.sourceId ?? String(row.position + 1)),
-    });
+    const lines = formatKaggleCsvLines(
+      page.map((row) => row.record),
+      {
+        variant,
+        ids: page.map((row) => row.sourceId ?? String(row.position + 1)),
+      },
+    );
     const header = lines.next();
     // Each page is formatted on its own; only the first one's header line is written.
     if (count === 0 && !header.done) out.write(header.value);

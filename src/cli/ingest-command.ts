@@ -19,25 +19,33 @@ Invalid rows are quarantined with their line number and reason; the rest are sto
 transaction: on any error nothing is stored. Ingesting the same records again (either variant)
 stores nothing and reports created: false.`,
   )
-  .action(async (file: string, overrides: string[], options: { name?: string; force?: boolean; json?: boolean }) => {
-    const { config } = loadCliConfig(overrides);
-    const bar = new ProgressBar('ingesting');
-    const result = await withDatabase(config, (database) =>
-      ingestCsvFile(new DatasetRepository(database.db), file, {
-        name: options.name,
-        force: options.force,
-        settings: config.data,
-        config,
-        onProgress: (read, total) => bar.update(read, total, `${(read / 2 ** 20).toFixed(1)} MiB`),
-      }),
-    ).finally(() => bar.done());
+  .action(
+    async (
+      file: string,
+      overrides: string[],
+      options: { name?: string; force?: boolean; json?: boolean },
+    ) => {
+      const { config } = loadCliConfig(overrides);
+      const bar = new ProgressBar('ingesting');
+      const result = await withDatabase(config, (database) =>
+        ingestCsvFile(new DatasetRepository(database.db), file, {
+          name: options.name,
+          force: options.force,
+          settings: config.data,
+          config,
+          onProgress: (read, total) =>
+            bar.update(read, total, `${(read / 2 ** 20).toFixed(1)} MiB`),
+        }),
+      ).finally(() => bar.done());
 
-    const { datasetId, name, contentHash, rows, quarantined, created } = result;
-    if (options.json) return printJson({ datasetId, name, contentHash, rows, quarantined, created });
-    console.log(
-      created
-        ? `stored dataset ${datasetId} "${name}": ${rows} rows, ${quarantined} quarantined`
-        : `already ingested as dataset ${datasetId} "${name}" (${rows} rows); nothing stored`,
-    );
-    if (created) console.log(`\n${formatValidationReport(result.validation)}`);
-  });
+      const { datasetId, name, contentHash, rows, quarantined, created } = result;
+      if (options.json)
+        return printJson({ datasetId, name, contentHash, rows, quarantined, created });
+      console.log(
+        created
+          ? `stored dataset ${datasetId} "${name}": ${rows} rows, ${quarantined} quarantined`
+          : `already ingested as dataset ${datasetId} "${name}" (${rows} rows); nothing stored`,
+      );
+      if (created) console.log(`\n${formatValidationReport(result.validation)}`);
+    },
+  );

@@ -12,7 +12,9 @@ export const migrateCommand = configurableCommand(
     const { config } = loadCliConfig(overrides);
     const database = await openDatabase(config);
     try {
-      const result = options.down ? await migrateDown(database.db) : await migrateToLatest(database.db);
+      const result = options.down
+        ? await migrateDown(database.db)
+        : await migrateToLatest(database.db);
       if (options.json) return printJson({ database: database.kind, ...result });
       const verb = options.down ? 'reverted' : 'applied';
       console.log(

@@ -22,7 +22,9 @@ export class ProgressBar {
     const width = 30;
     const filled = Math.round(share * width);
     const bar = `${'█'.repeat(filled)}${'░'.repeat(width - filled)}`;
-    this.stream.write(`\r${this.label} ${bar} ${(share * 100).toFixed(0).padStart(3)}% ${detail}\x1b[K`);
+    this.stream.write(
+      `\r${this.label} ${bar} ${(share * 100).toFixed(0).padStart(3)}% ${detail}\x1b[K`,
+    );
   }
 
   done(): void {

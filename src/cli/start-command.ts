@@ -15,7 +15,9 @@ type Role = Config['role'];
  */
 function roleCommand(name: string, description: string, forcedRole?: Role): Command {
   return configurableCommand(name, description).action(async (overrides: string[]) => {
-    const { config, groups } = loadCliConfig(forcedRole ? [...overrides, `role=${forcedRole}`] : overrides);
+    const { config, groups } = loadCliConfig(
+      forcedRole ? [...overrides, `role=${forcedRole}`] : overrides,
+    );
     await run(config, groups);
   });
 }
@@ -30,7 +32,10 @@ async function run(config: Config, groups: Record<string, string>): Promise<void
   if (app) {
     await app.listen({ host: config.server.host, port: config.server.port });
     const port = (app.server.address() as { port: number }).port;
-    const shown = config.server.host === '0.0.0.0' || config.server.host === '::' ? 'localhost' : config.server.host;
+    const shown =
+      config.server.host === '0.0.0.0' || config.server.host === '::'
+        ? 'localhost'
+        : config.server.host;
     log.info({ 'server.port': port }, `listening on ${config.server.host}:${port}`);
     process.stdout.write(`sdp is running at http://${shown}:${port} (role ${config.role})\n`);
   } else {
@@ -57,7 +62,11 @@ function waitForShutdownSignal(): Promise<NodeJS.Signals> {
  * within `server.shutdownTimeoutMs`, flush and close pools. Jobs cut off by the deadline are
  * not lost: the queue retries them on the next start.
  */
-async function shutdown(runtime: Runtime, app: Awaited<ReturnType<typeof createApp>> | undefined, log: Runtime['log']) {
+async function shutdown(
+  runtime: Runtime,
+  app: Awaited<ReturnType<typeof createApp>> | undefined,
+  log: Runtime['log'],
+) {
   const deadline = runtime.config.server.shutdownTimeoutMs;
   log.info('shutting down');
   const timer = setTimeout(() => {
@@ -80,4 +89,8 @@ export const startCommand = roleCommand(
   'Start sdp: survey, API, workers and dashboards in one process (embedded by default)',
 );
 export const serveCommand = roleCommand('serve', 'Run only the HTTP API (distributed mode)', 'api');
-export const workerCommand = roleCommand('worker', 'Run only queue workers (distributed mode)', 'worker');
+export const workerCommand = roleCommand(
+  'worker',
+  'Run only queue workers (distributed mode)',
+  'worker',
+);

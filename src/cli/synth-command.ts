@@ -23,7 +23,10 @@ function wholeNumber(max: number) {
 
 function readParams(file: string) {
   const parsed = synthParamsSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
-  if (!parsed.success) throw new CliError(`${file} is not a synthetic-data parameter file: ${parsed.error.issues[0]?.message}`);
+  if (!parsed.success)
+    throw new CliError(
+      `${file} is not a synthetic-data parameter file: ${parsed.error.issues[0]?.message}`,
+    );
   return parsed.data;
 }
 
@@ -43,7 +46,9 @@ const fit = configurableCommand(
       return rows;
     });
     writeFileSync(options.out, serialiseSynthParams(fitSynthModel(records)));
-    console.log(`wrote generator parameters fitted on ${records.length} rows to ${options.out} (figures only, no rows)`);
+    console.log(
+      `wrote generator parameters fitted on ${records.length} rows to ${options.out} (figures only, no rows)`,
+    );
   });
 
 export const synthCommand = configurableCommand(
@@ -51,25 +56,48 @@ export const synthCommand = configurableCommand(
   'Generate synthetic respondents in the published CSV format (or store them as a dataset)',
 )
   .requiredOption('--rows <n>', 'how many rows', wholeNumber(100_000_000))
-  .option('--seed <n>', 'random seed: the same seed gives the same rows', wholeNumber(2 ** 32 - 1), 1)
+  .option(
+    '--seed <n>',
+    'random seed: the same seed gives the same rows',
+    wholeNumber(2 ** 32 - 1),
+    1,
+  )
   .option('--out <file>', 'CSV file to write')
   .option('--store', 'store the rows as a dataset version marked synthetic instead')
   .option('--params <file>', 'generator parameters (default: the ones shipped, fitted on dev.csv)')
-  .addOption(new Option('--variant <variant>', 'published format').choices(['quoted', 'unquoted']).default('quoted'))
+  .addOption(
+    new Option('--variant <variant>', 'published format')
+      .choices(['quoted', 'unquoted'])
+      .default('quoted'),
+  )
   .option('--json', 'with --store: print the stored dataset as JSON')
   .action(
     async (
       overrides: string[],
-      options: { rows: number; seed: number; out?: string; store?: boolean; params?: string; variant: KaggleCsvVariant; json?: boolean },
+      options: {
+        rows: number;
+        seed: number;
+        out?: string;
+        store?: boolean;
+        params?: string;
+        variant: KaggleCsvVariant;
+        json?: boolean;
+      },
     ) => {
-      if (!options.out === !options.store) throw new CliError('Give exactly one of --out <file> or --store.');
+      if (!options.out === !options.store)
+        throw new CliError('Give exactly one of --out <file> or --store.');
       const params = options.params ? readParams(options.params) : undefined;
       if (options.out) {
-        const lines = formatKaggleCsvLines(generateSynthetic({ rows: options.rows, seed: options.seed, params }), {
-          variant: options.variant,
-        });
+        const lines = formatKaggleCsvLines(
+          generateSynthetic({ rows: options.rows, seed: options.seed, params }),
+          {
+            variant: options.variant,
+          },
+        );
         await pipeline(Readable.from(lines), createWriteStream(options.out));
-        return console.log(`wrote ${options.rows} synthetic rows (seed ${options.seed}) to ${options.out}`);
+        return console.log(
+          `wrote ${options.rows} synthetic rows (seed ${options.seed}) to ${options.out}`,
+        );
       }
       const { config } = loadCliConfig(overrides);
       const result = await withDatabase(config, (database) =>
@@ -82,8 +110,19 @@ export const synthCommand = configurableCommand(
         }),
       );
       const { datasetId, name, contentHash, rows, quarantined, created } = result;
-      if (options.json) return printJson({ datasetId, name, contentHash, rows, quarantined, created, synthetic: true });
-      console.log(`${created ? 'stored' : 'already stored as'} synthetic dataset ${datasetId} (${rows} rows)`);
+      if (options.json)
+        return printJson({
+          datasetId,
+          name,
+          contentHash,
+          rows,
+          quarantined,
+          created,
+          synthetic: true,
+        });
+      console.log(
+        `${created ? 'stored' : 'already stored as'} synthetic dataset ${datasetId} (${rows} rows)`,
+      );
     },
   )
   .addCommand(fit);

@@ -11,23 +11,39 @@ export const validateCommand = configurableCommand(
   ['<dataset>', 'dataset id or name, or a path to a CSV file'],
 )
   .option('--json', 'print the report as JSON')
-  .addHelpText('after', '\nExit code: 0 when nothing fails (warnings allowed), 1 when an expectation fails.')
+  .addHelpText(
+    'after',
+    '\nExit code: 0 when nothing fails (warnings allowed), 1 when an expectation fails.',
+  )
   .action(async (target: string, overrides: string[], options: { json?: boolean }) => {
     const { config } = loadCliConfig(overrides);
     const report = existsSync(target)
-      ? await validateRows(readKaggleCsv(createReadStream(target), { maxBytes: config.data.maxFileBytes }))
-      : await withDatabase(config, (database) => validateDataset(new DatasetRepository(database.db), target));
+      ? await validateRows(
+          readKaggleCsv(createReadStream(target), { maxBytes: config.data.maxFileBytes }),
+        )
+      : await withDatabase(config, (database) =>
+          validateDataset(new DatasetRepository(database.db), target),
+        );
     if (options.json) printJson(validationReportToJson(report));
     else console.log(formatValidationReport(report));
     if (report.status === 'fail') process.exitCode = 1;
   });
 
-async function validateDataset(repository: DatasetRepository, ref: string): Promise<ValidationReport> {
+async function validateDataset(
+  repository: DatasetRepository,
+  ref: string,
+): Promise<ValidationReport> {
   const dataset = await repository.resolve(ref);
-  if (!dataset) throw new CliError(`No dataset or file named "${ref}" (see \`sdp datasets list\`).`);
+  if (!dataset)
+    throw new CliError(`No dataset or file named "${ref}" (see \`sdp datasets list\`).`);
   const run = new ValidationRun();
   for await (const row of repository.rows(dataset.id)) {
-    run.add({ ok: true, record: row.record, line: row.line, ...(row.sourceId ? { sourceId: row.sourceId } : {}) });
+    run.add({
+      ok: true,
+      record: row.record,
+      line: row.line,
+      ...(row.sourceId ? { sourceId: row.sourceId } : {}),
+    });
   }
   return run.finish();
 }

@@ -30,7 +30,11 @@ describe('loadConfig', () => {
 
   it('selects a group option and applies dotted overrides with YAML types', () => {
     const { config, groups } = loadConfig({
-      env: { DATABASE_URL: 'postgres://db/sdp', REDIS_URL: 'redis://r:6379', SDP_BLOBS_URL: 's3://b/p' },
+      env: {
+        DATABASE_URL: 'postgres://db/sdp',
+        REDIS_URL: 'redis://r:6379',
+        SDP_BLOBS_URL: 's3://b/p',
+      },
       overrides: ['env=production', 'server.port=9090', 'log.level=debug'],
     });
     expect(groups.env).toBe('production');
@@ -70,12 +74,17 @@ describe('loadConfig', () => {
 
   it('suggests the closest key for a mistyped environment variable', () => {
     const problems = problemsOf(() => loadConfig({ env: { SDP_SERVER__PROT: '1' } }));
-    expect(problems[0]).toMatch(/SDP_SERVER__PROT: no config key "server.prot" \(did you mean server.port\?\)/);
+    expect(problems[0]).toMatch(
+      /SDP_SERVER__PROT: no config key "server.prot" \(did you mean server.port\?\)/,
+    );
   });
 
   it('rejects bad values, naming the key and what is allowed', () => {
     const problems = problemsOf(() =>
-      loadConfig({ env, overrides: ['server.port=http', 'log.level=loud', 'database.url=mysql://x'] }),
+      loadConfig({
+        env,
+        overrides: ['server.port=http', 'log.level=loud', 'database.url=mysql://x'],
+      }),
     );
     expect(problems).toHaveLength(3);
     expect(problems[0]).toMatch(/^server\.port: .*number/);

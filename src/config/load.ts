@@ -2,7 +2,7 @@ import { readFileSync, readdirSync, existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { configSchema, type Config } from './schema.js';
 import { parseOverrides, parseScalar, type Override } from './overrides.js';
 import { closest } from './suggest.js';
@@ -209,10 +209,14 @@ function interpolate(
     // A value that is one reference takes the type of what it expands to (PORT=9090 → 9090).
     return whole ? parseScalar(text) : text;
   }
-  if (Array.isArray(value)) return value.map((item, i) => interpolate(item, env, [...at, String(i)], problems));
+  if (Array.isArray(value))
+    return value.map((item, i) => interpolate(item, env, [...at, String(i)], problems));
   if (isTree(value)) {
     return Object.fromEntries(
-      Object.entries(value).map(([key, item]) => [key, interpolate(item, env, [...at, key], problems)]),
+      Object.entries(value).map(([key, item]) => [
+        key,
+        interpolate(item, env, [...at, key], problems),
+      ]),
     );
   }
   return value;

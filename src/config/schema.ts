@@ -16,11 +16,9 @@ const log = z.strictObject({
 });
 
 const database = z.strictObject({
-  url: z
-    .string()
-    .refine((url) => url === 'embedded' || /^postgres(ql)?:\/\//.test(url), {
-      message: 'must be "embedded" or a postgres:// URL',
-    }),
+  url: z.string().refine((url) => url === 'embedded' || /^postgres(ql)?:\/\//.test(url), {
+    message: 'must be "embedded" or a postgres:// URL',
+  }),
   poolSize: z.number().int().min(1).max(200),
 });
 

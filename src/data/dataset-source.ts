@@ -19,11 +19,15 @@ export async function resolveDataset(
     const { datasetId } = await ingestCsvFile(repository, ref, options);
     return (await repository.resolve(datasetId))!;
   }
-  throw new IngestError(`No dataset with id or name "${ref}", and no such file (see \`sdp datasets list\`).`);
+  throw new IngestError(
+    `No dataset with id or name "${ref}", and no such file (see \`sdp datasets list\`).`,
+  );
 }
 
 /** The dataset to use when none is named: the newest real one, else the newest synthetic one. */
-export async function defaultDataset(repository: DatasetRepository): Promise<DatasetVersion | undefined> {
+export async function defaultDataset(
+  repository: DatasetRepository,
+): Promise<DatasetVersion | undefined> {
   const all = await repository.list();
   return all.find((dataset) => !dataset.synthetic) ?? all[0];
 }

@@ -26,7 +26,12 @@ export async function startSdp(
 ): Promise<SdpProcess> {
   const port = await freePort();
   const dataDir = mkdtempSync(path.join(tmpdir(), 'sdp-e2e-'));
-  const env: NodeJS.ProcessEnv = { ...process.env, SDP_DATA_DIR: dataDir, PORT: String(port), ...options.env };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    SDP_DATA_DIR: dataDir,
+    PORT: String(port),
+    ...options.env,
+  };
   for (const name of ['DATABASE_URL', 'REDIS_URL', 'SDP_BLOBS_URL']) {
     if (!options.env?.[name]) delete env[name];
   }
@@ -42,7 +47,8 @@ export async function startSdp(
   const url = `http://127.0.0.1:${port}`;
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(
-      () => reject(new Error(`sdp did not start within ${options.timeoutMs ?? 30_000} ms:\n${output}`)),
+      () =>
+        reject(new Error(`sdp did not start within ${options.timeoutMs ?? 30_000} ms:\n${output}`)),
       options.timeoutMs ?? 30_000,
     );
     const onData = () => {

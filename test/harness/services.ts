@@ -39,7 +39,12 @@ export async function postgresAnswers(url: string): Promise<boolean> {
 }
 
 export async function redisAnswers(url: string): Promise<boolean> {
-  const redis = new Redis(url, { lazyConnect: true, connectTimeout: 2000, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  const redis = new Redis(url, {
+    lazyConnect: true,
+    connectTimeout: 2000,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
   redis.on('error', () => {});
   try {
     await redis.connect();
@@ -91,8 +96,16 @@ export async function ensurePostgres(url: string, explicit: boolean): Promise<Se
       : execFileSync(binary, args, { stdio: 'pipe' });
   const data = path.join(dir, 'data');
   run(initdb, ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync']);
-  run(pgCtl, ['-D', data, '-l', path.join(dir, 'log'), '-w', 'start', '-o',
-    `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`]);
+  run(pgCtl, [
+    '-D',
+    data,
+    '-l',
+    path.join(dir, 'log'),
+    '-w',
+    'start',
+    '-o',
+    `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`,
+  ]);
   const startedUrl = `postgres://postgres@127.0.0.1:${port}/postgres`;
   return {
     url: startedUrl,

@@ -56,12 +56,29 @@ describe.each(['postgres', 'embedded'] as const)('database on %s', (kind) => {
     const insert = (id: string) =>
       handle.db
         .insertInto('job')
-        .values({ id, queue: 'q', name: 'n', payload: '{}', state: 'waiting', max_attempts: 1, backoff_ms: 0 })
+        .values({
+          id,
+          queue: 'q',
+          name: 'n',
+          payload: '{}',
+          state: 'waiting',
+          max_attempts: 1,
+          backoff_ms: 0,
+        })
         .execute();
     await expect(
       handle.db.transaction().execute(async (trx) => {
-        await trx.insertInto('job')
-          .values({ id: 'a', queue: 'q', name: 'n', payload: '{}', state: 'waiting', max_attempts: 1, backoff_ms: 0 })
+        await trx
+          .insertInto('job')
+          .values({
+            id: 'a',
+            queue: 'q',
+            name: 'n',
+            payload: '{}',
+            state: 'waiting',
+            max_attempts: 1,
+            backoff_ms: 0,
+          })
           .execute();
         throw new Error('boom');
       }),

@@ -28,7 +28,11 @@ export async function openDatabase(
 ): Promise<DatabaseHandle> {
   const { url, poolSize } = config.database;
   if (url !== 'embedded') {
-    const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 5000 });
+    const pool = new pg.Pool({
+      connectionString: url,
+      max: poolSize,
+      connectionTimeoutMillis: 5000,
+    });
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return handle(db, 'postgres', redactUrl(url));
   }

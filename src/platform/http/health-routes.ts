@@ -68,7 +68,10 @@ async function runCheck(check: ReadinessCheck): Promise<z.infer<typeof checkResu
     await Promise.race([
       check.ping(),
       new Promise((_, reject) =>
-        setTimeout(() => reject(new Error(`no answer within ${PING_TIMEOUT_MS} ms`)), PING_TIMEOUT_MS).unref(),
+        setTimeout(
+          () => reject(new Error(`no answer within ${PING_TIMEOUT_MS} ms`)),
+          PING_TIMEOUT_MS,
+        ).unref(),
       ),
     ]);
     return { status: 'ok', ...base, latencyMs: Math.round(performance.now() - started) };

@@ -63,7 +63,11 @@ const STATUS_TITLES: Record<number, string> = {
 };
 
 /** Renders any error as problem+json; unexpected errors are logged and never leak details. */
-export function sendProblem(error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply) {
+export function sendProblem(
+  error: FastifyError | Error,
+  request: FastifyRequest,
+  reply: FastifyReply,
+) {
   let status = 500;
   let detail: string | undefined;
   let errors: FieldError[] | undefined;
@@ -82,7 +86,11 @@ export function sendProblem(error: FastifyError | Error, request: FastifyRequest
     status = 400;
     errors = error.issues.map((issue) => ({ field: issue.path.join('.'), message: issue.message }));
     detail = 'The request is invalid.';
-  } else if ('statusCode' in error && typeof error.statusCode === 'number' && error.statusCode < 500) {
+  } else if (
+    'statusCode' in error &&
+    typeof error.statusCode === 'number' &&
+    error.statusCode < 500
+  ) {
     // Fastify's own client errors: malformed JSON, body too large, wrong content type, …
     status = error.statusCode;
     detail = error.message;

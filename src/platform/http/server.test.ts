@@ -14,12 +14,21 @@ async function testServer() {
     routes: [
       healthRoutes([
         { name: 'database', kind: 'postgres', location: 'postgres://h/db', ping: async () => {} },
-        { name: 'queue', kind: 'bullmq', location: 'redis://h', ping: () => Promise.reject(new Error('ECONNREFUSED')) },
+        {
+          name: 'queue',
+          kind: 'bullmq',
+          location: 'redis://h',
+          ping: () => Promise.reject(new Error('ECONNREFUSED')),
+        },
       ]),
       (app) => {
         app.post(
           '/echo',
-          { schema: { body: z.strictObject({ age: z.number().int().min(15), name: z.string().max(5) }) } },
+          {
+            schema: {
+              body: z.strictObject({ age: z.number().int().min(15), name: z.string().max(5) }),
+            },
+          },
           async (request) => request.body,
         );
         app.get('/conflict', async () => {
@@ -49,15 +58,28 @@ describe('HTTP server', async () => {
     const body = response.json();
     expect(body.status).toBe('unavailable');
     expect(body.checks.database).toMatchObject({ status: 'ok', kind: 'postgres' });
-    expect(body.checks.queue).toMatchObject({ status: 'failed', kind: 'bullmq', error: 'ECONNREFUSED' });
+    expect(body.checks.queue).toMatchObject({
+      status: 'failed',
+      kind: 'bullmq',
+      error: 'ECONNREFUSED',
+    });
   });
 
   it('lists every bad field as problem+json', async () => {
-    const response = await app.inject({ method: 'POST', url: '/echo', payload: { age: 3, name: 'toolong', extra: 1 } });
+    const response = await app.inject({
+      method: 'POST',
+      url: '/echo',
+      payload: { age: 3, name: 'toolong', extra: 1 },
+    });
     expect(response.statusCode).toBe(400);
     expect(response.headers['content-type']).toContain('application/problem+json');
     const body = response.json();
-    expect(body).toMatchObject({ type: 'about:blank', title: 'Bad Request', status: 400, instance: '/echo' });
+    expect(body).toMatchObject({
+      type: 'about:blank',
+      title: 'Bad Request',
+      status: 400,
+      instance: '/echo',
+    });
     const fields = body.errors.map((error: { field: string }) => error.field).sort();
     expect(fields).toEqual(['body', 'body.age', 'body.name']);
   });
@@ -74,7 +96,10 @@ describe('HTTP server', async () => {
   });
 
   it('renders thrown HttpProblems and unknown routes', async () => {
-    expect((await app.inject({ url: '/conflict' })).json()).toMatchObject({ status: 409, detail: 'already there' });
+    expect((await app.inject({ url: '/conflict' })).json()).toMatchObject({
+      status: 409,
+      detail: 'already there',
+    });
     const missing = await app.inject({ url: '/nowhere' });
     expect(missing.statusCode).toBe(404);
     expect(missing.headers['content-type']).toContain('application/problem+json');
@@ -98,7 +123,9 @@ describe('HTTP server', async () => {
     const document = response.json();
     expect(document.openapi).toBe('3.1.0');
     expect(document.info.version).toBe('9.9.9');
-    expect(Object.keys(document.paths)).toEqual(expect.arrayContaining(['/healthz', '/readyz', '/echo']));
+    expect(Object.keys(document.paths)).toEqual(
+      expect.arrayContaining(['/healthz', '/readyz', '/echo']),
+    );
     expect((await app.inject({ url: '/docs/' })).statusCode).toBe(200);
   });
 });

@@ -28,7 +28,10 @@ function createBaseServer(log: Logger) {
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
     // One access-log line per request (the onResponse hook below), in ECS field names.
-    logController: new LogController({ requestIdLogLabel: 'http.request.id', disableRequestLogging: true }),
+    logController: new LogController({
+      requestIdLogLabel: 'http.request.id',
+      disableRequestLogging: true,
+    }),
     bodyLimit: 1024 * 1024,
     forceCloseConnections: 'idle',
   }).withTypeProvider<ZodTypeProvider>();

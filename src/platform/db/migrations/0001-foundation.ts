@@ -32,7 +32,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .columns(['queue', 'state', 'run_at'])
     .execute();
   // Listing a queue newest first (the JSON board, `sdp jobs`).
-  await db.schema.createIndex('job_created_idx').on('job').columns(['queue', 'created_at']).execute();
+  await db.schema
+    .createIndex('job_created_idx')
+    .on('job')
+    .columns(['queue', 'created_at'])
+    .execute();
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {

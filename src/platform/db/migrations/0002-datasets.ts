@@ -20,13 +20,21 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('config', 'jsonb', (col) => col.notNull())
     .addColumn('created_at', 'timestamptz', (col) => col.notNull().defaultTo(sql`now()`))
     .execute();
-  await db.schema.createIndex('dataset_name_idx').on('dataset').columns(['name', 'created_at']).execute();
+  await db.schema
+    .createIndex('dataset_name_idx')
+    .on('dataset')
+    .columns(['name', 'created_at'])
+    .execute();
 
   await db.schema
     .createTable('dataset_row')
     .addColumn('dataset_id', 'text', (col) =>
       // Checked at commit: an ingest writes its rows before it knows the dataset's content hash.
-      col.notNull().references('dataset.id').onDelete('cascade').modifyEnd(sql`deferrable initially deferred`),
+      col
+        .notNull()
+        .references('dataset.id')
+        .onDelete('cascade')
+        .modifyEnd(sql`deferrable initially deferred`),
     )
     .addColumn('position', 'integer', (col) => col.notNull())
     .addColumn('line', 'integer', (col) => col.notNull())
@@ -55,7 +63,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .createTable('dataset_quarantine')
     .addColumn('dataset_id', 'text', (col) =>
       // Checked at commit: an ingest writes its rows before it knows the dataset's content hash.
-      col.notNull().references('dataset.id').onDelete('cascade').modifyEnd(sql`deferrable initially deferred`),
+      col
+        .notNull()
+        .references('dataset.id')
+        .onDelete('cascade')
+        .modifyEnd(sql`deferrable initially deferred`),
     )
     .addColumn('line', 'integer', (col) => col.notNull())
     .addColumn('reason', 'text', (col) => col.notNull())
