@@ -1,0 +1,204 @@
+import { z } from 'zod';
+import { EstimatorInputError, NotFittedError } from './errors.js';
+import type { TabularInput } from './frame.js';
+import type { Matrix } from './matrix.js';
+
+/** Version of the estimator JSON format; bump when a stored document would be misread. */
+export const SCHEMA_VERSION = 1;
+
+export type ParamValue =
+  number | string | boolean | null | readonly ParamValue[] | { readonly [key: string]: ParamValue };
+export type Params = { [key: string]: ParamValue };
+
+/**
+ * The JSON document of an estimator. `state` is null before fit; composites keep their
+ * children's documents in `state` whether fitted or not, since the children are structure.
+ */
+export interface EstimatorJson {
+  schemaVersion: number;
+  kind: string;
+  params: Params;
+  state: unknown;
+}
+
+/** Binary labels, 0 or 1, one per row. */
+export type Labels = ArrayLike<number>;
+
+/** What every estimator offers (scikit-learn's BaseEstimator). */
+export interface Estimator {
+  readonly kind: string;
+  readonly isFitted: boolean;
+  /** Hyperparameters; composites flatten their children's as `step.param` paths. */
+  getParams(): Params;
+  /** Updates hyperparameters (paths for composites); unknown names are an error. */
+  setParams(params: Params): this;
+  toJSON(): EstimatorJson;
+  fit(X: TabularInput, y?: Labels): this;
+}
+
+/** An estimator that maps its input to a numeric matrix. */
+export interface Transformer extends Estimator {
+  transform(X: TabularInput): Matrix;
+  fitTransform(X: TabularInput, y?: Labels): Matrix;
+}
+
+/**
+ * Signed per-feature contributions in log-odds: for row i,
+ * `base + Σ_f values[f][i]` is the model's log-odds of class 1.
+ */
+export interface Contributions {
+  readonly base: number;
+  /** One column per original feature (one-hot groups summed back to their feature). */
+  readonly values: Matrix;
+}
+
+/** A binary classifier. `predictProba` returns P(y = 1) per row. */
+export interface Classifier extends Estimator {
+  fit(X: TabularInput, y: Labels): this;
+  predictProba(X: TabularInput): Float64Array;
+  contributions(X: TabularInput): Contributions;
+  /** Problems found while fitting, such as a solver that did not converge. */
+  readonly warnings: readonly string[];
+}
+
+export function isTransformer(estimator: Estimator): estimator is Transformer {
+  return typeof (estimator as Transformer).transform === 'function';
+}
+
+export function isClassifier(estimator: Estimator): estimator is Classifier {
+  return typeof (estimator as Classifier).predictProba === 'function';
+}
+
+/**
+ * Shared hyperparameter handling. Subclasses pass their defaults and a zod schema; the
+ * constructor only stores values (unknown names fail at once, values are checked by `fit`).
+ */
+export abstract class BaseEstimator<P extends Params, S> {
+  abstract readonly kind: string;
+  protected params: P;
+  protected state: S | null = null;
+
+  protected constructor(
+    defaults: P,
+    overrides: Partial<P>,
+    private readonly schema: z.ZodType<P>,
+  ) {
+    this.params = { ...defaults };
+    this.assignParams(overrides as Params);
+  }
+
+  get isFitted(): boolean {
+    return this.state !== null;
+  }
+
+  getParams(): P {
+    return structuredClone(this.params);
+  }
+
+  setParams(params: Params): this {
+    this.assignParams(params);
+    return this;
+  }
+
+  /** The hyperparameters, checked against the schema. */
+  protected validatedParams(): P {
+    const result = this.schema.safeParse(this.params);
+    if (!result.success) {
+      throw new EstimatorInputError(
+        `${this.kind}: invalid hyperparameters: ${z.prettifyError(result.error)}`,
+      );
+    }
+    return result.data;
+  }
+
+  protected fittedState(): S {
+    if (this.state === null) throw new NotFittedError(this.kind);
+    return this.state;
+  }
+
+  private assignParams(params: Params): void {
+    const next: Params = { ...this.params };
+    for (const [key, value] of Object.entries(params)) {
+      if (value === undefined) continue;
+      if (!(key in next)) {
+        throw new EstimatorInputError(
+          `${this.constructor.name} has no hyperparameter "${key}" (known: ${Object.keys(next).join(', ')})`,
+        );
+      }
+      next[key] = structuredClone(value);
+    }
+    this.params = next as P;
+  }
+}
+
+/** Checks the envelope of an estimator document before reviving it. */
+export function checkJson(json: EstimatorJson, kind: string): void {
+  if (json === null || typeof json !== 'object')
+    throw new EstimatorInputError(`expected a ${kind} document`);
+  if (json.schemaVersion !== SCHEMA_VERSION) {
+    throw new EstimatorInputError(
+      `${kind} document has schemaVersion ${String(json.schemaVersion)}; this build reads ${SCHEMA_VERSION}`,
+    );
+  }
+  if (json.kind !== kind)
+    throw new EstimatorInputError(`expected a ${kind} document, got ${String(json.kind)}`);
+}
+
+/**
+ * Checks binary labels against the number of rows and returns them as bytes.
+ * @param requireBothClasses false for estimators that ignore y
+ */
+export function validateLabels(
+  y: Labels | undefined,
+  rows: number,
+  context: string,
+  requireBothClasses = true,
+): Uint8Array {
+  if (y === undefined || y === null)
+    throw new EstimatorInputError(`${context}: labels y are required`);
+  if (y.length !== rows)
+    throw new EstimatorInputError(`${context}: X has ${rows} rows but y has ${y.length} labels`);
+  const labels = new Uint8Array(rows);
+  let positives = 0;
+  for (let i = 0; i < rows; i++) {
+    const v = y[i];
+    if (v !== 0 && v !== 1)
+      throw new EstimatorInputError(
+        `${context}: label ${i} is ${String(v)}; labels must be 0 or 1`,
+      );
+    labels[i] = v;
+    positives += v;
+  }
+  if (requireBothClasses && (positives === 0 || positives === rows)) {
+    throw new EstimatorInputError(
+      `${context}: y holds a single class (${positives === 0 ? 0 : 1}); both classes 0 and 1 are needed`,
+    );
+  }
+  return labels;
+}
+
+/** Rejects NaN and infinite values, naming the first offending cell. */
+export function assertFinite(matrix: Matrix, context: string): void {
+  const { data, rows } = matrix;
+  for (let k = 0; k < data.length; k++) {
+    if (!Number.isFinite(data[k])) {
+      const j = Math.floor(k / rows);
+      throw new EstimatorInputError(
+        `${context}: column ${matrix.columnNames[j]} row ${k - j * rows} is ${data[k]}; impute missing values first`,
+      );
+    }
+  }
+}
+
+/** Rejects input whose columns differ from those seen at fit. */
+export function assertSameColumns(
+  seen: readonly string[],
+  given: readonly string[],
+  context: string,
+): void {
+  if (seen.length !== given.length || seen.some((name, j) => name !== given[j])) {
+    throw new EstimatorInputError(
+      `${context}: expected columns [${seen.join(', ')}] as at fit, got [${given.join(', ')}]`,
+    );
+  }
+}
