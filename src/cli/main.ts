@@ -5,7 +5,10 @@ import { CsvFormatError } from '../data/kaggle-csv.js';
 import { configCommand } from './config-command.js';
 import { datasetsCommand } from './datasets-command.js';
 import { ingestCommand } from './ingest-command.js';
+import { evaluateCommand } from './evaluate-command.js';
+import { predictCommand } from './predict-command.js';
 import { synthCommand } from './synth-command.js';
+import { trainCommand } from './train-command.js';
 import { validateCommand } from './validate-command.js';
 import { migrateCommand } from './migrate-command.js';
 import { serveCommand, startCommand, workerCommand } from './start-command.js';
@@ -27,6 +30,9 @@ export function buildProgram(): Command {
     .addCommand(validateCommand)
     .addCommand(datasetsCommand)
     .addCommand(synthCommand)
+    .addCommand(trainCommand)
+    .addCommand(evaluateCommand)
+    .addCommand(predictCommand)
     .addCommand(configCommand);
 }
 

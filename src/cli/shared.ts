@@ -4,6 +4,8 @@ import { loadConfig, type LoadedConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import { openDatabase, type DatabaseHandle } from '../platform/db/database.js';
 import { migrateToLatest } from '../platform/db/migrate.js';
+import { createServices, type Services } from '../app/services.js';
+import { createBlobStore } from '../platform/blobs/create-blob-store.js';
 
 /** The package version, shown by `sdp --version`, in the OpenAPI document and recorded with runs. */
 export const VERSION: string = JSON.parse(
@@ -64,4 +66,19 @@ export async function withDatabase<T>(
   } finally {
     await database.close();
   }
+}
+
+/** Like `withDatabase`, with the object store and the domain services built over both. */
+export async function withServices<T>(
+  config: Config,
+  work: (services: Services, database: DatabaseHandle) => Promise<T>,
+): Promise<T> {
+  return withDatabase(config, async (database) => {
+    const blobs = createBlobStore(config);
+    try {
+      return await work(createServices(database.db, blobs), database);
+    } finally {
+      await blobs.close();
+    }
+  });
 }

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import type { Params } from '../ml/estimator.js';
+import { buildPipeline } from '../ml/model-factory.js';
 
 /**
  * The validated shape of sdp's configuration. Every object is strict, so an unknown key is
@@ -52,6 +54,40 @@ const data = z.strictObject({
   batchSize: z.number().int().min(100).max(50_000),
 });
 
+const hyperparameters = z.record(z.string(), z.unknown());
+
+/** The model group (config/model/*.yaml): which estimator, its hyperparameters. */
+const model = z
+  .strictObject({
+    name: z.enum(['logistic', 'gbdt']),
+    /** Worker threads for cross-validation folds; 1 runs them in this thread. */
+    parallelism: z.number().int().min(1).max(64),
+    params: hyperparameters,
+    /** Preprocessing hyperparameters by pipeline path, e.g. `preprocess.categorical.minFrequency`. */
+    preprocessing: hyperparameters,
+  })
+  .superRefine((spec, ctx) => {
+    // Building the pipeline rejects unknown hyperparameter names with the list of known ones.
+    try {
+      buildPipeline({ model: spec.name, params: spec.params as Params, preprocessing: spec.preprocessing as Params });
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', path: ['params'], message: (error as Error).message });
+    }
+  });
+
+const train = z.strictObject({
+  experiment: z.string().min(1).max(100),
+  registeredModel: z.string().regex(/^[a-z][a-z0-9-]{0,62}$/, 'lower-case letters, digits and -'),
+  seed: z.number().int().min(0).max(2 ** 31 - 1),
+  testFraction: z.number().gt(0).lt(1),
+  folds: z.number().int().min(2).max(20),
+  threshold: z.discriminatedUnion('strategy', [
+    z.strictObject({ strategy: z.literal('fixed'), value: z.number().min(0).max(1) }),
+    z.strictObject({ strategy: z.literal('max-f1') }),
+    z.strictObject({ strategy: z.literal('target-recall'), value: z.number().gt(0).max(1) }),
+  ]),
+});
+
 export const configSchema = z.strictObject({
   /** Which parts this process runs: everything, only the HTTP API, or only queue workers. */
   role: z.enum(['all', 'api', 'worker']),
@@ -62,6 +98,8 @@ export const configSchema = z.strictObject({
   queue,
   blobs,
   data,
+  model,
+  train,
 });
 
 export type Config = z.infer<typeof configSchema>;
