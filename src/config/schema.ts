@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { FEATURE_NAMES, type FeatureName } from '../data/record.js';
 import type { Params } from '../ml/estimator.js';
 import { buildPipeline } from '../ml/model-factory.js';
 
@@ -65,11 +66,18 @@ const model = z
     params: hyperparameters,
     /** Preprocessing hyperparameters by pipeline path, e.g. `preprocess.categorical.minFrequency`. */
     preprocessing: hyperparameters,
+    /** Respondent factors the model must not use (see config/model/*.yaml). */
+    exclude: z.array(z.enum(FEATURE_NAMES as [FeatureName, ...FeatureName[]])),
   })
   .superRefine((spec, ctx) => {
     // Building the pipeline rejects unknown hyperparameter names with the list of known ones.
     try {
-      buildPipeline({ model: spec.name, params: spec.params as Params, preprocessing: spec.preprocessing as Params });
+      buildPipeline({
+        model: spec.name,
+        params: spec.params as Params,
+        preprocessing: spec.preprocessing as Params,
+        exclude: spec.exclude,
+      });
     } catch (error) {
       ctx.addIssue({ code: 'custom', path: ['params'], message: (error as Error).message });
     }
@@ -88,6 +96,11 @@ const train = z.strictObject({
   ]),
 });
 
+const registry = z.strictObject({
+  /** Whether PUT /v1/models/:name/aliases/:alias may move aliases (a rollout); off until admin tokens exist. */
+  allowAliasChanges: z.boolean(),
+});
+
 export const configSchema = z.strictObject({
   /** Which parts this process runs: everything, only the HTTP API, or only queue workers. */
   role: z.enum(['all', 'api', 'worker']),
@@ -100,6 +113,7 @@ export const configSchema = z.strictObject({
   data,
   model,
   train,
+  registry,
 });
 
 export type Config = z.infer<typeof configSchema>;

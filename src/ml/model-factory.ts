@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { FEATURE_NAMES, type FeatureName } from '../data/record.js';
 import { ColumnTransformer } from './column-transformer.js';
 import { EstimatorInputError } from './errors.js';
 import type { Params, Transformer } from './estimator.js';
@@ -35,6 +36,11 @@ export const modelSpecSchema = z.strictObject({
   model: z.enum(['logistic', 'gbdt']),
   params: z.record(z.string(), paramValue).default({}),
   preprocessing: z.record(z.string(), paramValue).default({}),
+  /**
+   * Factors the model must not use. Gender is excluded by default in config: it carries no
+   * signal in the data, and a screening score must not change with it.
+   */
+  exclude: z.array(z.enum(FEATURE_NAMES as [FeatureName, ...FeatureName[]])).default([]),
 });
 export type ModelSpec = z.input<typeof modelSpecSchema>;
 
@@ -57,7 +63,9 @@ export function parseModelSpec(input: unknown): z.output<typeof modelSpecSchema>
  * @example buildPipeline({ model: 'gbdt', params: { learningRate: 0.05 } }).fit(records, labels)
  */
 export function buildPipeline(spec: ModelSpec): Pipeline {
-  const { model, params, preprocessing } = parseModelSpec(spec);
+  const { model, params, preprocessing, exclude } = parseModelSpec(spec);
+  const keep = <T extends string>(features: readonly T[]) =>
+    features.filter((feature) => !(exclude as string[]).includes(feature));
   // Trees split on order only, so scaling would change nothing but the stored thresholds.
   const scale = model === 'logistic';
   const numericSteps = (first: readonly [string, Transformer][]): Transformer =>
@@ -67,18 +75,18 @@ export function buildPipeline(spec: ModelSpec): Pipeline {
       ...(scale ? [['scale', new StandardScaler()] as const] : []),
     ]);
   const preprocess = new ColumnTransformer([
-    ['numeric', numericSteps([]), NUMERIC_FEATURES],
+    ['numeric', numericSteps([]), keep(NUMERIC_FEATURES)],
     [
       'sleep',
       numericSteps([
         ['hours', new OrdinalEncoder({ mappings: { sleep_duration: { ...SLEEP_HOURS } } })],
       ]),
-      ORDINAL_FEATURES,
+      keep(ORDINAL_FEATURES),
     ],
     [
       'categorical',
       new OneHotEncoder({ minFrequency: DEFAULT_MIN_CATEGORY_FREQUENCY }),
-      CATEGORICAL_FEATURES,
+      keep(CATEGORICAL_FEATURES),
     ],
   ]);
   const estimator = model === 'logistic' ? new LogisticRegression() : new GradientBoostedTrees();

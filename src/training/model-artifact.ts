@@ -18,7 +18,12 @@ export interface ModelArtifact {
   kind: 'sdp.model';
   /** e.g. `sdp@0.1.0`: the code that trained it. */
   codeVersion: string;
-  model: { name: 'logistic' | 'gbdt'; params: Record<string, unknown>; preprocessing: Record<string, unknown> };
+  model: {
+    name: 'logistic' | 'gbdt';
+    params: Record<string, unknown>;
+    preprocessing: Record<string, unknown>;
+    exclude: string[];
+  };
   /** Label 1 when P(depression) ≥ threshold. */
   threshold: number;
   /** JSON Schema of the input record (snake_case respondent factors). */

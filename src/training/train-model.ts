@@ -52,7 +52,12 @@ export async function loadRecords(datasets: DatasetRepository, datasetId: string
 export function modelSpec(config: Config): ModelSpec {
   const params = { ...config.model.params } as Params;
   if (config.model.name === 'gbdt' && params.seed === undefined) params.seed = config.train.seed;
-  return { model: config.model.name, params, preprocessing: config.model.preprocessing as Params };
+  return {
+    model: config.model.name,
+    params,
+    preprocessing: config.model.preprocessing as Params,
+    exclude: config.model.exclude,
+  };
 }
 
 function thresholdStrategy(config: Config): ThresholdStrategy {
@@ -94,6 +99,7 @@ export async function trainModel(deps: TrainDependencies, input: TrainInput): Pr
       model: config.model.name,
       ...Object.fromEntries(Object.entries(spec.params ?? {}).map(([key, value]) => [`model.${key}`, value])),
       ...Object.fromEntries(Object.entries(spec.preprocessing ?? {}).map(([key, value]) => [key, value])),
+      exclude: config.model.exclude.join(',') || 'none',
       'train.seed': seed,
       'train.testFraction': testFraction,
       'train.folds': folds,
@@ -154,7 +160,12 @@ export async function trainModel(deps: TrainDependencies, input: TrainInput): Pr
       schemaVersion: MODEL_ARTIFACT_VERSION,
       kind: 'sdp.model',
       codeVersion: input.codeVersion,
-      model: { name: config.model.name, params: config.model.params, preprocessing: config.model.preprocessing },
+      model: {
+        name: config.model.name,
+        params: config.model.params,
+        preprocessing: config.model.preprocessing,
+        exclude: config.model.exclude,
+      },
       threshold,
       signature: { input: inputSignature(), output: { probability: 'number in [0, 1]', label: '0 | 1' } },
       training: { datasetId: dataset.id, datasetHash: dataset.contentHash, rows: records.length, seed, testFraction, folds },
