@@ -36,3 +36,27 @@ export async function ensureSomeData(runtime: Runtime): Promise<void> {
       'ingest the Kaggle file with `sdp ingest <file.csv>`',
   );
 }
+
+/**
+ * Predictions need a champion: on a fresh installation one is trained in the background on
+ * the best dataset there is, so the system can answer within a minute of its first start.
+ * The job id makes this idempotent across restarts.
+ */
+export async function ensureChampion(runtime: Runtime): Promise<void> {
+  const model = runtime.config.train.registeredModel;
+  const champion = await runtime.services.registry
+    .resolveVersion(`${model}@champion`)
+    .catch(() => undefined);
+  if (champion) {
+    runtime.log.info({ 'model.version': champion.version }, `serving ${champion.ref} as champion`);
+    return;
+  }
+  const jobId = await runtime.queue.enqueue(
+    { type: 'train', overrides: [`model=${runtime.config.model.name}`] },
+    { jobId: `bootstrap-train-${model}` },
+  );
+  runtime.log.info(
+    { 'job.id': jobId },
+    `no ${model} champion yet: training one in the background (job ${jobId})`,
+  );
+}

@@ -1,4 +1,8 @@
 import { z } from 'zod';
+import { VERSION } from '../version.js';
+import { ConfigError, loadConfig } from '../config/load.js';
+import { defaultDataset } from '../data/dataset-source.js';
+import { trainModel } from '../training/train-model.js';
 import { DatasetRepository } from '../data/dataset-repository.js';
 import { IngestError, ingestCsvFile } from '../data/ingest.js';
 import { CsvFormatError } from '../data/kaggle-csv.js';
@@ -17,6 +21,13 @@ export const appJobSchema = z.discriminatedUnion('type', [
     file: z.string().min(1),
     name: z.string().min(1).max(200).optional(),
     force: z.boolean().optional(),
+  }),
+  z.object({
+    type: z.literal('train'),
+    /** Dataset id or name; default: the newest real dataset, else the newest synthetic one. */
+    dataset: z.string().min(1).optional(),
+    /** Config overrides for the model and train sections, e.g. `["model=gbdt"]`. */
+    overrides: z.array(z.string().max(500)).max(50),
   }),
 ]);
 
@@ -45,6 +56,29 @@ function handlers(runtime: Runtime): JobHandlers<AppJobSchema> {
       const { datasetId, name, contentHash, rows, quarantined, created } = result;
       return { datasetId, name, contentHash, rows, quarantined, created };
     },
+    train: async (job, ctx) => {
+      const { datasets } = runtime.services;
+      const { config: jobConfig, groups } = await permanent(
+        Promise.resolve().then(() => loadConfig({ overrides: job.overrides })),
+      );
+      // Infrastructure stays this process's; the job chooses only what to train and how.
+      const config = { ...runtime.config, model: jobConfig.model, train: jobConfig.train };
+      const dataset = job.dataset
+        ? await datasets.resolve(job.dataset)
+        : await defaultDataset(datasets);
+      if (!dataset) throw new UnrecoverableJobError(`No dataset ${job.dataset ?? 'to train on'}.`);
+      const stages = ['load', 'cross-validation', 'fit'];
+      const result = await trainModel(runtime.services, {
+        dataset,
+        config,
+        groups,
+        codeVersion: `sdp@${VERSION}`,
+        onProgress: (stage) =>
+          void ctx.progress({ stage, step: stages.indexOf(stage) + 1, of: stages.length }),
+      });
+      const { runId, model, version, aliases, metrics } = result;
+      return { runId, model, version, aliases, metrics };
+    },
   };
 }
 
@@ -53,7 +87,11 @@ async function permanent<T>(work: Promise<T>): Promise<T> {
   try {
     return await work;
   } catch (error) {
-    if (error instanceof IngestError || error instanceof CsvFormatError) {
+    if (
+      error instanceof IngestError ||
+      error instanceof CsvFormatError ||
+      error instanceof ConfigError
+    ) {
       throw new UnrecoverableJobError(error.message);
     }
     throw error;

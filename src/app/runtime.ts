@@ -8,6 +8,7 @@ import type { Logger } from '../platform/log.js';
 import { createJobQueue } from '../platform/queue/create-job-queue.js';
 import type { JobQueue } from '../platform/queue/job-queue.js';
 import { appJobSchema, type AppJobSchema } from './jobs.js';
+import { createServices, type Services } from './services.js';
 
 /**
  * Everything a process of sdp holds open: configuration, logger, database, object store and
@@ -21,6 +22,7 @@ export interface Runtime {
   database: DatabaseHandle;
   blobs: BlobStore;
   queue: JobQueue<AppJobSchema>;
+  services: Services;
   readinessChecks(): ReadinessCheck[];
   close(): Promise<void>;
 }
@@ -61,6 +63,7 @@ export async function openRuntime(options: {
       database,
       blobs,
       queue,
+      services: createServices(database.db, blobs),
       readinessChecks: () => [
         { name: 'database', kind: database.kind, location: database.location, ping: database.ping },
         { name: 'queue', kind: queue.kind, location: queue.location, ping: () => queue.ping() },

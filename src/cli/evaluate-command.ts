@@ -9,14 +9,21 @@ export const evaluateCommand = configurableCommand(
   'Score a registered model version on a dataset or a CSV file and print its metrics',
 )
   .requiredOption('--model <ref>', 'name@alias, name/version, or name (its champion)')
-  .requiredOption('--data <dataset|file>', 'dataset id or name, or a CSV file in the published format')
+  .requiredOption(
+    '--data <dataset|file>',
+    'dataset id or name, or a CSV file in the published format',
+  )
   .option('--json', 'print the metrics as JSON')
   .action(async (overrides: string[], options: { model: string; data: string; json?: boolean }) => {
     const { config } = loadCliConfig(overrides);
     const { model, data, evaluation } = await withServices(config, async (services) => {
       const model = await loadRegisteredModel(services.registry, services.blobs, options.model);
       const data = await readLabelledData(services.datasets, options.data);
-      return { model, data, evaluation: evaluate(model.pipeline, data.records, model.artifact.threshold) };
+      return {
+        model,
+        data,
+        evaluation: evaluate(model.pipeline, data.records, model.artifact.threshold),
+      };
     });
     if (options.json) {
       return printJson({
@@ -28,6 +35,16 @@ export const evaluateCommand = configurableCommand(
         metrics: evaluation.metrics,
       });
     }
-    console.log(`${model.version.ref} on ${data.source}: ${data.records.length} rows${data.rejected.length ? `, ${data.rejected.length} invalid rows skipped` : ''}`);
-    console.log(formatTable(['METRIC', 'VALUE'], Object.entries(evaluation.metrics).map(([key, value]) => [key, value === null ? 'n/a' : value.toFixed(4)])));
+    console.log(
+      `${model.version.ref} on ${data.source}: ${data.records.length} rows${data.rejected.length ? `, ${data.rejected.length} invalid rows skipped` : ''}`,
+    );
+    console.log(
+      formatTable(
+        ['METRIC', 'VALUE'],
+        Object.entries(evaluation.metrics).map(([key, value]) => [
+          key,
+          value === null ? 'n/a' : value.toFixed(4),
+        ]),
+      ),
+    );
   });

@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/load.js';
 import { IngestError } from '../data/ingest.js';
 import { CsvFormatError } from '../data/kaggle-csv.js';
+import { TrackingError } from '../tracking/errors.js';
 import { configCommand } from './config-command.js';
 import { datasetsCommand } from './datasets-command.js';
 import { ingestCommand } from './ingest-command.js';
@@ -11,6 +12,8 @@ import { synthCommand } from './synth-command.js';
 import { trainCommand } from './train-command.js';
 import { validateCommand } from './validate-command.js';
 import { migrateCommand } from './migrate-command.js';
+import { modelsCommand } from './models-command.js';
+import { runsCommand } from './runs-command.js';
 import { serveCommand, startCommand, workerCommand } from './start-command.js';
 import { CliError, VERSION } from './shared.js';
 
@@ -29,6 +32,8 @@ export function buildProgram(): Command {
     .addCommand(ingestCommand)
     .addCommand(validateCommand)
     .addCommand(datasetsCommand)
+    .addCommand(runsCommand)
+    .addCommand(modelsCommand)
     .addCommand(synthCommand)
     .addCommand(trainCommand)
     .addCommand(evaluateCommand)
@@ -52,7 +57,11 @@ export async function main(argv: string[]): Promise<void> {
       process.exitCode = error instanceof CliError ? error.exitCode : 2;
       return;
     }
-    if (error instanceof IngestError || error instanceof CsvFormatError) {
+    if (
+      error instanceof IngestError ||
+      error instanceof CsvFormatError ||
+      error instanceof TrackingError
+    ) {
       process.stderr.write(`sdp: ${error.message}\n`);
       process.exitCode = 1;
       return;

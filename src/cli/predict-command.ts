@@ -8,7 +8,10 @@ export const predictCommand = configurableCommand(
   'Batch scoring: write id, probability and label for every row of a CSV file or dataset',
 )
   .requiredOption('--model <ref>', 'name@alias, name/version, or name (its champion)')
-  .requiredOption('--data <dataset|file>', 'dataset id or name, or a CSV file in the published format')
+  .requiredOption(
+    '--data <dataset|file>',
+    'dataset id or name, or a CSV file in the published format',
+  )
   .requiredOption('--out <file>', 'CSV file to write')
   .addHelpText('after', '\nScores are a screening aid for the wellbeing team, never a diagnosis.')
   .action(async (overrides: string[], options: { model: string; data: string; out: string }) => {
@@ -22,5 +25,7 @@ export const predictCommand = configurableCommand(
     const lines = ['id,probability,label'];
     probabilities.forEach((p, i) => lines.push(`${data.ids[i]},${p},${p >= threshold ? 1 : 0}`));
     writeFileSync(options.out, `${lines.join('\n')}\n`);
-    console.log(`scored ${data.records.length} rows with ${model.version.ref} (threshold ${threshold}); wrote ${options.out}`);
+    console.log(
+      `scored ${data.records.length} rows with ${model.version.ref} (threshold ${threshold}); wrote ${options.out}`,
+    );
   });

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { loadConfig, type LoadedConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
@@ -7,10 +6,7 @@ import { migrateToLatest } from '../platform/db/migrate.js';
 import { createServices, type Services } from '../app/services.js';
 import { createBlobStore } from '../platform/blobs/create-blob-store.js';
 
-/** The package version, shown by `sdp --version`, in the OpenAPI document and recorded with runs. */
-export const VERSION: string = JSON.parse(
-  readFileSync(new URL('../../package.json', import.meta.url), 'utf8'),
-).version;
+export { VERSION } from '../version.js';
 
 /** An error meant for the person at the terminal: printed as one message, exit code 1. */
 export class CliError extends Error {

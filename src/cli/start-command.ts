@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { ensureSomeData } from '../app/bootstrap.js';
+import { ensureChampion, ensureSomeData } from '../app/bootstrap.js';
 import { createApp } from '../app/http-app.js';
 import { startWorker } from '../app/jobs.js';
 import { openRuntime, type Runtime } from '../app/runtime.js';
@@ -28,6 +28,7 @@ async function run(config: Config, groups: Record<string, string>): Promise<void
   if (config.role === 'all') await ensureSomeData(runtime);
   const app = config.role === 'worker' ? undefined : await createApp(runtime, VERSION);
   if (config.role !== 'api') await startWorker(runtime);
+  if (config.role === 'all') await ensureChampion(runtime);
 
   if (app) {
     await app.listen({ host: config.server.host, port: config.server.port });

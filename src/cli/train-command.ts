@@ -2,15 +2,28 @@ import { expandSweep } from '../config/overrides.js';
 import { defaultDataset, resolveDataset } from '../data/dataset-source.js';
 import { trainModel, type TrainResult } from '../training/train-model.js';
 import { ProgressBar } from './progress.js';
-import { CliError, configurableCommand, loadCliConfig, printJson, VERSION, withServices } from './shared.js';
+import {
+  CliError,
+  configurableCommand,
+  loadCliConfig,
+  printJson,
+  VERSION,
+  withServices,
+} from './shared.js';
 import { formatTable } from './table.js';
 
 export const trainCommand = configurableCommand(
   'train',
   'Train a model: split, cross-validate, fit, evaluate, track the run and register a version',
 )
-  .option('--data <dataset|file>', 'dataset id or name, or a CSV file (default: the newest real dataset)')
-  .option('-m, --multirun', 'sweep: comma-separated values run every combination (model=logistic,gbdt)')
+  .option(
+    '--data <dataset|file>',
+    'dataset id or name, or a CSV file (default: the newest real dataset)',
+  )
+  .option(
+    '-m, --multirun',
+    'sweep: comma-separated values run every combination (model=logistic,gbdt)',
+  )
   .option('--json', 'print {runId, model, version, metrics} (an array with --multirun)')
   .addHelpText(
     'after',
@@ -23,43 +36,57 @@ Examples:
 The first registered version of a model becomes its champion; later ones stay candidates
 until promoted (sdp models alias set …).`,
   )
-  .action(async (overrides: string[], options: { data?: string; multirun?: boolean; json?: boolean }) => {
-    const sweeps = options.multirun ? expandSweep(overrides) : [overrides];
-    // Every combination is validated before the first one trains.
-    const runs = sweeps.map((runOverrides) => ({ overrides: runOverrides, ...loadCliConfig(runOverrides) }));
-    const results: TrainResult[] = [];
-    await withServices(runs[0].config, async (services) => {
-      const settings = { settings: runs[0].config.data, config: runs[0].config };
-      const dataset = options.data
-        ? await resolveDataset(services.datasets, options.data, settings)
-        : await defaultDataset(services.datasets);
-      if (!dataset) {
-        throw new CliError('No dataset yet: pass --data <file.csv>, `sdp ingest <file.csv>` or `sdp synth --rows 5000 --store`.');
+  .action(
+    async (overrides: string[], options: { data?: string; multirun?: boolean; json?: boolean }) => {
+      const sweeps = options.multirun ? expandSweep(overrides) : [overrides];
+      // Every combination is validated before the first one trains.
+      const runs = sweeps.map((runOverrides) => ({
+        overrides: runOverrides,
+        ...loadCliConfig(runOverrides),
+      }));
+      const results: TrainResult[] = [];
+      await withServices(runs[0].config, async (services) => {
+        const settings = { settings: runs[0].config.data, config: runs[0].config };
+        const dataset = options.data
+          ? await resolveDataset(services.datasets, options.data, settings)
+          : await defaultDataset(services.datasets);
+        if (!dataset) {
+          throw new CliError(
+            'No dataset yet: pass --data <file.csv>, `sdp ingest <file.csv>` or `sdp synth --rows 5000 --store`.',
+          );
+        }
+        for (const run of runs) {
+          const bar = new ProgressBar(`train ${run.config.model.name}`);
+          const result = await trainModel(services, {
+            dataset,
+            config: run.config,
+            groups: run.groups,
+            codeVersion: `sdp@${VERSION}`,
+            onProgress: (stage, done, total) => bar.update(done, total, stage),
+          }).finally(() => bar.done());
+          results.push(result);
+          if (!options.json) printResult(result, run.overrides, dataset.synthetic);
+        }
+      });
+      if (options.json) {
+        const shown = results.map(({ runId, model, version, metrics }) => ({
+          runId,
+          model,
+          version,
+          metrics,
+        }));
+        printJson(options.multirun ? shown : shown[0]);
       }
-      for (const run of runs) {
-        const bar = new ProgressBar(`train ${run.config.model.name}`);
-        const result = await trainModel(services, {
-          dataset,
-          config: run.config,
-          groups: run.groups,
-          codeVersion: `sdp@${VERSION}`,
-          onProgress: (stage, done, total) => bar.update(done, total, stage),
-        }).finally(() => bar.done());
-        results.push(result);
-        if (!options.json) printResult(result, run.overrides, dataset.synthetic);
-      }
-    });
-    if (options.json) {
-      const shown = results.map(({ runId, model, version, metrics }) => ({ runId, model, version, metrics }));
-      printJson(options.multirun ? shown : shown[0]);
-    }
-  });
+    },
+  );
 
 function printResult(result: TrainResult, overrides: string[], synthetic: boolean): void {
   const { metrics } = result;
   const aliases = result.aliases.length ? ` (${result.aliases.join(', ')})` : ' (candidate)';
   console.log(`\nrun ${result.runId}${overrides.length ? ` [${overrides.join(' ')}]` : ''}`);
-  console.log(`registered ${result.model} version ${result.version}${aliases}${synthetic ? ' — trained on SYNTHETIC data' : ''}`);
+  console.log(
+    `registered ${result.model} version ${result.version}${aliases}${synthetic ? ' — trained on SYNTHETIC data' : ''}`,
+  );
   const fmt = (value: number | null) => (value === null ? 'n/a' : value.toFixed(4));
   console.log(
     formatTable(

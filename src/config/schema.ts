@@ -86,7 +86,11 @@ const model = z
 const train = z.strictObject({
   experiment: z.string().min(1).max(100),
   registeredModel: z.string().regex(/^[a-z][a-z0-9-]{0,62}$/, 'lower-case letters, digits and -'),
-  seed: z.number().int().min(0).max(2 ** 31 - 1),
+  seed: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 31 - 1),
   testFraction: z.number().gt(0).lt(1),
   folds: z.number().int().min(2).max(20),
   threshold: z.discriminatedUnion('strategy', [

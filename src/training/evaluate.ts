@@ -26,7 +26,10 @@ export interface Evaluation {
   report: ClassificationReport;
   calibration: ReturnType<typeof calibrationBins>;
   /** Metrics per group, to see whether the model is worse for some students. */
-  slices: Record<'gender' | 'age_band' | 'degree_level', Record<string, HeadlineMetrics & { rows: number }>>;
+  slices: Record<
+    'gender' | 'age_band' | 'degree_level',
+    Record<string, HeadlineMetrics & { rows: number }>
+  >;
 }
 
 export function headline(report: ClassificationReport): HeadlineMetrics {
@@ -43,16 +46,19 @@ export function headline(report: ClassificationReport): HeadlineMetrics {
 }
 
 /** Scores labelled records with a fitted pipeline and reports every metric sdp tracks. */
-export function evaluate(model: Classifier, records: readonly LabelledRespondent[], threshold: number): Evaluation {
+export function evaluate(
+  model: Classifier,
+  records: readonly LabelledRespondent[],
+  threshold: number,
+): Evaluation {
   const labels = Uint8Array.from(records, (record) => record.depression);
   const probabilities = model.predictProba(records);
   const report = classificationReport(labels, probabilities, threshold);
   const slice = (keyOf: (record: LabelledRespondent) => string) =>
     Object.fromEntries(
-      [...sliceMetrics(records, labels, probabilities, keyOf, threshold)].map(([key, sliceReport]) => [
-        key,
-        { rows: sliceReport.rows, ...headline(sliceReport) },
-      ]),
+      [...sliceMetrics(records, labels, probabilities, keyOf, threshold)].map(
+        ([key, sliceReport]) => [key, { rows: sliceReport.rows, ...headline(sliceReport) }],
+      ),
     );
   return {
     metrics: headline(report),

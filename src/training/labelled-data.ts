@@ -18,7 +18,10 @@ export interface LabelledData {
  * Labelled records to score: a CSV file is read as it is (nothing is stored — evaluating on
  * a file must not create a dataset), a dataset id or name is read from the database.
  */
-export async function readLabelledData(datasets: DatasetRepository, ref: string): Promise<LabelledData> {
+export async function readLabelledData(
+  datasets: DatasetRepository,
+  ref: string,
+): Promise<LabelledData> {
   if (existsSync(ref)) {
     const loaded = await loadKaggleCsvFile(ref);
     return { source: ref, records: loaded.records, ids: loaded.ids, rejected: loaded.rejected };

@@ -74,7 +74,9 @@ export function loadArtifact(text: string): LoadedModel {
   }
   const header = artifactHeader.safeParse(json);
   if (!header.success) {
-    throw new Error(`Not an sdp model artifact (schema version ${MODEL_ARTIFACT_VERSION}): ${header.error.issues[0]?.message}`);
+    throw new Error(
+      `Not an sdp model artifact (schema version ${MODEL_ARTIFACT_VERSION}): ${header.error.issues[0]?.message}`,
+    );
   }
   const artifact = json as ModelArtifact;
   const pipeline = estimatorFromJSON(artifact.pipeline);

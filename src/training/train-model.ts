@@ -12,7 +12,12 @@ import type { RunId } from '../tracking/ids.js';
 import type { RegistryService } from '../tracking/registry-service.js';
 import type { TrackingService } from '../tracking/tracking-service.js';
 import { evaluate, type HeadlineMetrics } from './evaluate.js';
-import { inputSignature, serialiseArtifact, MODEL_ARTIFACT_VERSION, type ModelArtifact } from './model-artifact.js';
+import {
+  inputSignature,
+  serialiseArtifact,
+  MODEL_ARTIFACT_VERSION,
+  type ModelArtifact,
+} from './model-artifact.js';
 
 export interface TrainDependencies {
   datasets: DatasetRepository;
@@ -42,7 +47,10 @@ export interface TrainResult {
 }
 
 /** Reads a dataset version's records into memory (22k rows ≈ a few MB). */
-export async function loadRecords(datasets: DatasetRepository, datasetId: string): Promise<LabelledRespondent[]> {
+export async function loadRecords(
+  datasets: DatasetRepository,
+  datasetId: string,
+): Promise<LabelledRespondent[]> {
   const records: LabelledRespondent[] = [];
   for await (const row of datasets.rows(datasetId)) records.push(row.record);
   return records;
@@ -97,8 +105,12 @@ export async function trainModel(deps: TrainDependencies, input: TrainInput): Pr
     name: `${config.model.name} on ${dataset.name}`,
     params: {
       model: config.model.name,
-      ...Object.fromEntries(Object.entries(spec.params ?? {}).map(([key, value]) => [`model.${key}`, value])),
-      ...Object.fromEntries(Object.entries(spec.preprocessing ?? {}).map(([key, value]) => [key, value])),
+      ...Object.fromEntries(
+        Object.entries(spec.params ?? {}).map(([key, value]) => [`model.${key}`, value]),
+      ),
+      ...Object.fromEntries(
+        Object.entries(spec.preprocessing ?? {}).map(([key, value]) => [key, value]),
+      ),
       exclude: config.model.exclude.join(',') || 'none',
       'train.seed': seed,
       'train.testFraction': testFraction,
@@ -123,14 +135,25 @@ export async function trainModel(deps: TrainDependencies, input: TrainInput): Pr
     progress('load', 1, 1);
 
     progress('cross-validation', 0, folds);
-    const cv = await crossValidate(trainRecords, spec, { folds, seed, parallelism: config.model.parallelism });
+    const cv = await crossValidate(trainRecords, spec, {
+      folds,
+      seed,
+      parallelism: config.model.parallelism,
+    });
     for (const fold of cv.folds) {
-      await deps.tracking.logMetrics(run.id, withoutNulls({ cv_roc_auc: fold.report.rocAuc, cv_log_loss: fold.report.logLoss }), fold.fold);
+      await deps.tracking.logMetrics(
+        run.id,
+        withoutNulls({ cv_roc_auc: fold.report.rocAuc, cv_log_loss: fold.report.logLoss }),
+        fold.fold,
+      );
     }
     progress('cross-validation', folds, folds);
 
     progress('fit', 0, 1);
-    const pipeline = buildPipeline(spec).fit(trainRecords, Uint8Array.from(trainRecords, (r) => r.depression));
+    const pipeline = buildPipeline(spec).fit(
+      trainRecords,
+      Uint8Array.from(trainRecords, (r) => r.depression),
+    );
     const estimator = pipeline.step('model');
     if (estimator instanceof GradientBoostedTrees) {
       const { train, validation } = estimator.lossCurve;
@@ -167,17 +190,41 @@ export async function trainModel(deps: TrainDependencies, input: TrainInput): Pr
         exclude: config.model.exclude,
       },
       threshold,
-      signature: { input: inputSignature(), output: { probability: 'number in [0, 1]', label: '0 | 1' } },
-      training: { datasetId: dataset.id, datasetHash: dataset.contentHash, rows: records.length, seed, testFraction, folds },
+      signature: {
+        input: inputSignature(),
+        output: { probability: 'number in [0, 1]', label: '0 | 1' },
+      },
+      training: {
+        datasetId: dataset.id,
+        datasetHash: dataset.contentHash,
+        rows: records.length,
+        seed,
+        testFraction,
+        folds,
+      },
       config: { model: config.model, train: config.train },
       metrics,
       pipeline: pipeline.toJSON(),
     };
-    const stored = await deps.tracking.logArtifact(run.id, 'model.json', serialiseArtifact(artifact), 'application/json');
+    const stored = await deps.tracking.logArtifact(
+      run.id,
+      'model.json',
+      serialiseArtifact(artifact),
+      'application/json',
+    );
     await deps.tracking.logArtifact(
       run.id,
       'evaluation.json',
-      JSON.stringify({ report: evaluation.report, calibration: evaluation.calibration, slices: evaluation.slices, cv }, null, 2),
+      JSON.stringify(
+        {
+          report: evaluation.report,
+          calibration: evaluation.calibration,
+          slices: evaluation.slices,
+          cv,
+        },
+        null,
+        2,
+      ),
       'application/json',
     );
 
@@ -199,14 +246,18 @@ export async function trainModel(deps: TrainDependencies, input: TrainInput): Pr
       aliases: version.aliases,
       artifactSha256: stored.sha256,
       metrics,
-      warnings: [...(estimator as { warnings?: readonly string[] }).warnings ?? []],
+      warnings: [...((estimator as { warnings?: readonly string[] }).warnings ?? [])],
     };
   } catch (error) {
-    await deps.tracking.endRun(run.id, 'failed', error instanceof Error ? error.message : String(error)).catch(() => {});
+    await deps.tracking
+      .endRun(run.id, 'failed', error instanceof Error ? error.message : String(error))
+      .catch(() => {});
     throw error;
   }
 }
 
 function withoutNulls(values: Record<string, number | null>): Record<string, number> {
-  return Object.fromEntries(Object.entries(values).filter((entry): entry is [string, number] => entry[1] !== null));
+  return Object.fromEntries(
+    Object.entries(values).filter((entry): entry is [string, number] => entry[1] !== null),
+  );
 }

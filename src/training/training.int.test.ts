@@ -25,19 +25,29 @@ afterAll(async () => {
 async function openServices(backend = databaseBackends[0]): Promise<Services> {
   const { handle, cleanup } = await backend.open();
   const dataDir = mkdtempSync(path.join(tmpdir(), 'sdp-train-'));
-  const blobs = createBlobStore({ blobs: { url: 'file', s3: { endpoint: '', region: 'x', forcePathStyle: false } }, dataDir });
+  const blobs = createBlobStore({
+    blobs: { url: 'file', s3: { endpoint: '', region: 'x', forcePathStyle: false } },
+    dataDir,
+  });
   cleanups.push(cleanup, () => blobs.close());
   return createServices(handle.db, blobs);
 }
 
 const config = (...overrides: string[]) => loadConfig({ env: {}, overrides }).config;
-const train = (services: Services, dataset: Parameters<typeof trainModel>[1]['dataset'], ...overrides: string[]) =>
-  trainModel(services, { dataset, config: config(...overrides), codeVersion: 'sdp@test' });
+const train = (
+  services: Services,
+  dataset: Parameters<typeof trainModel>[1]['dataset'],
+  ...overrides: string[]
+) => trainModel(services, { dataset, config: config(...overrides), codeVersion: 'sdp@test' });
 
 describe('training on synthetic data (embedded database)', async () => {
   const services = await openServices(databaseBackends[1]);
   const settings = { settings: config().data, config: {} };
-  const stored = await storeSyntheticDataset(services.datasets, { rows: 3000, seed: 5, ...settings });
+  const stored = await storeSyntheticDataset(services.datasets, {
+    rows: 3000,
+    seed: 5,
+    ...settings,
+  });
   const dataset = (await services.datasets.resolve(stored.datasetId))!;
 
   it('tracks the run, registers version 1 as champion and later versions as candidates', async () => {
@@ -48,7 +58,10 @@ describe('training on synthetic data (embedded database)', async () => {
     expect(run.datasetId).toBe(dataset.id);
     expect(run.params).toMatchObject({ model: 'logistic', 'model.C': 1, 'train.seed': 42 });
     expect(run.series?.cv_roc_auc.map((point) => point.step)).toEqual([0, 1, 2, 3, 4]);
-    expect(run.artifacts.map((artifact) => artifact.path).sort()).toEqual(['evaluation.json', 'model.json']);
+    expect(run.artifacts.map((artifact) => artifact.path).sort()).toEqual([
+      'evaluation.json',
+      'model.json',
+    ]);
 
     const second = await train(services, dataset, 'model=gbdt', 'model.params.maxIter=20');
     expect(second).toMatchObject({ version: 2, aliases: [] });
@@ -59,14 +72,22 @@ describe('training on synthetic data (embedded database)', async () => {
   it('produces a byte-identical artifact from the same data, config and seed', async () => {
     const a = await train(services, dataset, 'model=gbdt', 'model.params.maxIter=30');
     const b = await train(services, dataset, 'model=gbdt', 'model.params.maxIter=30');
-    const c = await train(services, dataset, 'model=gbdt', 'model.params.maxIter=30', 'train.seed=7');
+    const c = await train(
+      services,
+      dataset,
+      'model=gbdt',
+      'model.params.maxIter=30',
+      'train.seed=7',
+    );
     expect(b.artifactSha256).toBe(a.artifactSha256);
     expect(c.artifactSha256).not.toBe(a.artifactSha256);
   });
 
   it('marks a failed run failed and registers nothing', async () => {
     const before = (await services.registry.getModel('student-depression')).versions.length;
-    await expect(train(services, dataset, 'model=logistic', 'model.params.C=-1')).rejects.toThrow(/C/);
+    await expect(train(services, dataset, 'model=logistic', 'model.params.C=-1')).rejects.toThrow(
+      /C/,
+    );
     const runs = await services.tracking.listRuns({ status: 'failed' });
     expect(runs.length).toBe(1);
     expect((await services.registry.getModel('student-depression')).versions.length).toBe(before);
@@ -83,11 +104,22 @@ describe.skipIf(!dev.exists)(`models trained on the development split (${dev.pat
 
   beforeAll(async () => {
     services = await openServices();
-    const dataset = await resolveDataset(services.datasets, dev.path, { settings: config().data, config: {} });
+    const dataset = await resolveDataset(services.datasets, dev.path, {
+      settings: config().data,
+      config: {},
+    });
     results.logistic = await train(services, dataset, 'model=logistic');
     results.gbdt = await train(services, dataset, 'model=gbdt');
-    logistic = await loadRegisteredModel(services.registry, services.blobs, `student-depression/${results.logistic.version}`);
-    gbdt = await loadRegisteredModel(services.registry, services.blobs, `student-depression/${results.gbdt.version}`);
+    logistic = await loadRegisteredModel(
+      services.registry,
+      services.blobs,
+      `student-depression/${results.logistic.version}`,
+    );
+    gbdt = await loadRegisteredModel(
+      services.registry,
+      services.blobs,
+      `student-depression/${results.gbdt.version}`,
+    );
     testRows = [...generateSynthetic({ rows: 400, seed: 11 })];
   }, 120_000);
 
@@ -101,7 +133,11 @@ describe.skipIf(!dev.exists)(`models trained on the development split (${dev.pat
   it('evaluates the champion on a CSV it has never seen', async () => {
     const file = path.join(mkdtempSync(path.join(tmpdir(), 'sdp-eval-')), 'unseen.csv');
     writeFileSync(file, formatKaggleCsv(testRows, { variant: 'unquoted' }));
-    const champion = await loadRegisteredModel(services.registry, services.blobs, 'student-depression@champion');
+    const champion = await loadRegisteredModel(
+      services.registry,
+      services.blobs,
+      'student-depression@champion',
+    );
     expect(champion.version.version).toBe(results.logistic.version);
     const data = await readLabelledData(services.datasets, file);
     const { metrics } = evaluate(champion.pipeline, data.records, champion.artifact.threshold);
@@ -117,7 +153,9 @@ describe.skipIf(!dev.exists)(`models trained on the development split (${dev.pat
     const score = (records: Respondent[]) => Array.from(model().pipeline.predictProba(records));
 
     it('invariance: changing gender alone moves the score by < 0.02', () => {
-      const flipped = testRows.map((row) => ({ ...row, gender: row.gender === 'Male' ? 'Female' : 'Male' }) as Respondent);
+      const flipped = testRows.map(
+        (row) => ({ ...row, gender: row.gender === 'Male' ? 'Female' : 'Male' }) as Respondent,
+      );
       const before = score(testRows);
       const after = score(flipped);
       const worst = Math.max(...before.map((p, i) => Math.abs(p - after[i])));
@@ -127,8 +165,28 @@ describe.skipIf(!dev.exists)(`models trained on the development split (${dev.pat
     it('minimum functionality: obvious cases land on the obvious side', () => {
       const base = testRows[0];
       const [high, low] = score([
-        { ...base, suicidal_thoughts: 'Yes', academic_pressure: 5, financial_stress: 5, sleep_duration: 'Less than 5 hours', dietary_habits: 'Unhealthy', family_history: 'Yes', study_satisfaction: 1, work_study_hours: 12 },
-        { ...base, suicidal_thoughts: 'No', academic_pressure: 1, financial_stress: 1, sleep_duration: '7-8 hours', dietary_habits: 'Healthy', family_history: 'No', study_satisfaction: 5, work_study_hours: 2 },
+        {
+          ...base,
+          suicidal_thoughts: 'Yes',
+          academic_pressure: 5,
+          financial_stress: 5,
+          sleep_duration: 'Less than 5 hours',
+          dietary_habits: 'Unhealthy',
+          family_history: 'Yes',
+          study_satisfaction: 1,
+          work_study_hours: 12,
+        },
+        {
+          ...base,
+          suicidal_thoughts: 'No',
+          academic_pressure: 1,
+          financial_stress: 1,
+          sleep_duration: '7-8 hours',
+          dietary_habits: 'Healthy',
+          family_history: 'No',
+          study_satisfaction: 5,
+          work_study_hours: 2,
+        },
       ]);
       expect(high).toBeGreaterThan(0.9);
       expect(low).toBeLessThan(0.1);
@@ -141,7 +199,9 @@ describe.skipIf(!dev.exists)(`models trained on the development split (${dev.pat
       for (let level = 1; level < 5; level++) {
         const lower = score(testRows.map((row) => ({ ...row, [field]: level })));
         const higher = score(testRows.map((row) => ({ ...row, [field]: level + 1 })));
-        lower.forEach((p, i) => expect(higher[i], `${field} ${level}→${level + 1}`).toBeGreaterThanOrEqual(p));
+        lower.forEach((p, i) =>
+          expect(higher[i], `${field} ${level}→${level + 1}`).toBeGreaterThanOrEqual(p),
+        );
       }
     }
   });

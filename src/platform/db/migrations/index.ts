@@ -1,6 +1,7 @@
 import type { Migration } from 'kysely';
 import * as foundation from './0001-foundation.js';
 import * as datasets from './0002-datasets.js';
+import * as tracking from './0003-tracking.js';
 
 /**
  * All migrations in order. Names sort in the order they must run; a released migration is
@@ -9,4 +10,5 @@ import * as datasets from './0002-datasets.js';
 export const migrations: Record<string, Migration> = {
   '0001-foundation': foundation,
   '0002-datasets': datasets,
+  '0003-tracking': tracking,
 };

@@ -1,0 +1,24 @@
+import { userInfo } from 'node:os';
+
+/** The person at the terminal, recorded as the actor of alias changes. */
+export function currentUser(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    // No passwd entry (some containers): fall back to the environment.
+    return process.env.USER ?? process.env.USERNAME ?? 'unknown';
+  }
+}
+
+/** A timestamp for tables: ISO without milliseconds. */
+export function formatTime(date: Date | null): string {
+  return date ? date.toISOString().replace(/\.\d{3}Z$/, 'Z') : '';
+}
+
+/** A metric or param value short enough for a table cell. */
+export function formatValue(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'number')
+    return Number.isInteger(value) ? String(value) : value.toPrecision(6).replace(/\.?0+$/, '');
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}

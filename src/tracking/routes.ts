@@ -1,0 +1,202 @@
+import { z } from 'zod';
+import { HttpProblem, problemSchema } from '../platform/http/problem.js';
+import type { App, RouteModule } from '../platform/http/server.js';
+import type { TrackingServices } from './create-tracking.js';
+import { TrackingError } from './errors.js';
+import type { RunId } from './ids.js';
+import type { RunStatus } from './tables.js';
+import {
+  aliasChangeSchema,
+  aliasEventSchema,
+  aliasParam,
+  modelDetailsSchema,
+  modelNameParam,
+  modelSchema,
+  modelVersionSchema,
+  runDetailsSchema,
+  runIdParam,
+  runSchema,
+  runStatusSchema,
+  setAliasBodySchema,
+} from './schemas.js';
+
+export interface TrackingRouteOptions {
+  /** `registry.allowAliasChanges`: without it, PUT on an alias answers 403. */
+  allowAliasChanges: boolean;
+}
+
+/** Who an alias change is attributed to when the request names nobody (until admin tokens exist). */
+const DEFAULT_API_ACTOR = 'api';
+
+const errors = { 400: problemSchema, 404: problemSchema };
+
+/**
+ * Read access to runs and the registry under /v1, and alias changes when configuration
+ * allows them.
+ *
+ * @example
+ * createHttpServer({ log, version, routes: [trackingRoutes(services, { allowAliasChanges: false })] });
+ */
+export function trackingRoutes(
+  services: TrackingServices,
+  options: TrackingRouteOptions,
+): RouteModule {
+  const { tracking, registry } = services;
+  return (app: App) => {
+    app.get(
+      '/v1/runs',
+      {
+        schema: {
+          tags: ['tracking'],
+          summary: 'List runs, newest first',
+          querystring: z.object({
+            experiment: z.string().min(1).optional(),
+            status: runStatusSchema.optional(),
+            parent: runIdParam.optional().meta({ description: 'Only the child runs of this run' }),
+            limit: z.coerce.number().int().min(1).max(1000).default(50),
+          }),
+          response: { 200: z.object({ runs: z.array(runSchema) }), 400: problemSchema },
+        },
+      },
+      async (request) => {
+        const { experiment, status, parent, limit } = request.query;
+        const runs = await guard(() =>
+          tracking.listRuns({
+            experiment,
+            status: status as RunStatus | undefined,
+            parentRunId: parent as RunId | undefined,
+            limit,
+          }),
+        );
+        return { runs };
+      },
+    );
+
+    app.get(
+      '/v1/runs/:id',
+      {
+        schema: {
+          tags: ['tracking'],
+          summary: 'One run with its params, latest metrics and artifacts',
+          params: z.object({ id: runIdParam }),
+          querystring: z.object({
+            series: z
+              .enum(['true', 'false'])
+              .optional()
+              .meta({ description: 'Include every metric point' }),
+          }),
+          response: { 200: runDetailsSchema, ...errors },
+        },
+      },
+      async (request) =>
+        guard(() =>
+          tracking.getRun(request.params.id, { series: request.query.series === 'true' }),
+        ),
+    );
+
+    app.get(
+      '/v1/models',
+      {
+        schema: {
+          tags: ['registry'],
+          summary: 'List registered models with their version counts and aliases',
+          response: { 200: z.object({ models: z.array(modelSchema) }) },
+        },
+      },
+      async () => ({ models: await registry.listModels() }),
+    );
+
+    app.get(
+      '/v1/models/:name',
+      {
+        schema: {
+          tags: ['registry'],
+          summary: 'A registered model with all its versions',
+          params: z.object({ name: modelNameParam }),
+          response: { 200: modelDetailsSchema, ...errors },
+        },
+      },
+      async (request) => guard(() => registry.getModel(request.params.name)),
+    );
+
+    app.get(
+      '/v1/models/:name/versions/:version',
+      {
+        schema: {
+          tags: ['registry'],
+          summary: 'One version of a model',
+          params: z.object({ name: modelNameParam, version: z.coerce.number().int().min(1) }),
+          response: { 200: modelVersionSchema, ...errors },
+        },
+      },
+      async (request) =>
+        guard(() => registry.getVersion(request.params.name, request.params.version)),
+    );
+
+    app.get(
+      '/v1/models/:name/aliases/history',
+      {
+        schema: {
+          tags: ['registry'],
+          summary: 'Every alias change of a model, newest first (the audit log)',
+          params: z.object({ name: modelNameParam }),
+          querystring: z.object({ limit: z.coerce.number().int().min(1).max(1000).default(200) }),
+          response: { 200: z.object({ events: z.array(aliasEventSchema) }), ...errors },
+        },
+      },
+      async (request) => ({
+        events: await guard(() => registry.aliasHistory(request.params.name, request.query.limit)),
+      }),
+    );
+
+    app.put(
+      '/v1/models/:name/aliases/:alias',
+      {
+        schema: {
+          tags: ['registry'],
+          summary: 'Point an alias at a version (moving champion keeps the old one as previous)',
+          description:
+            'Audited with actor and reason. Refused with 403 unless the server runs with ' +
+            '`registry.allowAliasChanges=true`.',
+          params: z.object({ name: modelNameParam, alias: aliasParam }),
+          body: setAliasBodySchema,
+          response: { 200: aliasChangeSchema, ...errors, 403: problemSchema, 409: problemSchema },
+        },
+        // Before validation, so a disabled endpoint says so whatever the body holds.
+        preValidation: async () => {
+          if (!options.allowAliasChanges) {
+            throw new HttpProblem(
+              403,
+              'Forbidden',
+              'Alias changes are disabled on this server (registry.allowAliasChanges=false); use `sdp models alias set`.',
+            );
+          }
+        },
+      },
+      async (request) => {
+        const { name, alias } = request.params;
+        const { version, reason, actor } = request.body;
+        return guard(() =>
+          registry.setAlias(name, alias, version, { actor: actor ?? DEFAULT_API_ACTOR, reason }),
+        );
+      },
+    );
+  };
+}
+
+/** Turns the domain's errors into the HTTP ones: not found 404, invalid 400, conflict 409. */
+async function guard<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (!(error instanceof TrackingError)) throw error;
+    switch (error.kind) {
+      case 'not_found':
+        throw HttpProblem.notFound(error.message);
+      case 'invalid':
+        throw HttpProblem.badRequest(error.message);
+      case 'conflict':
+        throw HttpProblem.conflict(error.message);
+    }
+  }
+}

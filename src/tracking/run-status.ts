@@ -1,0 +1,22 @@
+import { TrackingError } from './errors.js';
+import type { RunStatus } from './tables.js';
+
+/** The states a run can end in; `running` is the only state a run can leave. */
+export const TERMINAL_STATUSES = ['finished', 'failed', 'killed'] as const;
+export type TerminalRunStatus = (typeof TERMINAL_STATUSES)[number];
+
+export const RUN_STATUSES: readonly RunStatus[] = ['running', ...TERMINAL_STATUSES];
+
+export function isTerminalStatus(status: string): status is TerminalRunStatus {
+  return (TERMINAL_STATUSES as readonly string[]).includes(status);
+}
+
+/**
+ * Throws unless a run in status `from` may be changed (logged to or ended). A run is
+ * immutable once ended, so what it recorded is what produced its results.
+ */
+export function assertRunning(runId: string, from: RunStatus, action: string): void {
+  if (from !== 'running') {
+    throw TrackingError.conflict(`Cannot ${action}: run ${runId} has already ended (${from})`);
+  }
+}
