@@ -11,10 +11,14 @@ import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const SCENARIOS = ['logistic-fit', 'logistic-cv', 'gbdt-fit', 'gbdt-cv'];
-const SPECS = {
-  logistic: { model: 'logistic', params: { C: 1 } },
-  gbdt: { model: 'gbdt', params: {} },
-};
+
+/** The model as shipped: config/model/<name>.yaml, with its CV parallelism. */
+async function shippedModel(name) {
+  const { loadConfig } = await import('../dist/config/load.js');
+  const { modelSpec } = await import('../dist/training/train-model.js');
+  const { config } = loadConfig({ overrides: [`model=${name}`] });
+  return { spec: modelSpec(config), parallelism: config.model.parallelism };
+}
 
 const args = process.argv.slice(2);
 const flag = (name) => args.includes(name);
@@ -33,7 +37,8 @@ async function runScenario(scenario, repeat, parallelism) {
   const { records } = await loadKaggleCsvFile(dataset.path);
   const labels = Uint8Array.from(records, (r) => r.depression);
   const [model, kind] = scenario.split('-');
-  const spec = SPECS[model];
+  const shipped = await shippedModel(model);
+  const spec = shipped.spec;
   const rssBeforeMb = process.memoryUsage().rss / 2 ** 20;
   const seconds = [];
   const cpuSeconds = [];
@@ -46,7 +51,11 @@ async function runScenario(scenario, repeat, parallelism) {
       const pipeline = buildPipeline(spec).fit(records, labels);
       nIter = pipeline.step('model').nIter ?? pipeline.step('model').convergence?.nIter ?? null;
     } else {
-      cv = await crossValidate(records, spec, { folds: 5, seed: 0, parallelism });
+      cv = await crossValidate(records, spec, {
+        folds: 5,
+        seed: 0,
+        parallelism: parallelism ?? shipped.parallelism,
+      });
     }
     seconds.push(Number(process.hrtime.bigint() - started) / 1e9);
     const cpu = process.cpuUsage(cpuBefore);
@@ -97,7 +106,7 @@ const format = (value, digits) =>
 
 const scenario = option('--scenario', null);
 const repeat = Number(option('--repeat', '1'));
-// CV worker threads; default min(folds, CPUs). --parallelism 1 runs the folds in-thread.
+// CV worker threads; default: the model config's `parallelism`. 1 runs the folds in-thread.
 const parallelism = option('--parallelism', undefined) && Number(option('--parallelism'));
 if (scenario) {
   process.send(await runScenario(scenario, repeat, parallelism));
