@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { launchBrowser } from './harness/browser.js';
 import { createTestDatabase, testRedis } from './harness/context.js';
@@ -46,8 +49,9 @@ describe('sdp start, distributed (DATABASE_URL and REDIS_URL)', () => {
   it('uses PostgreSQL and BullMQ, and a second start applies no migration', async () => {
     const env = { DATABASE_URL: await createTestDatabase(), REDIS_URL: testRedis().url };
     const args = [`queue.prefix=${testRedis().prefix}`];
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'sdp-restart-'));
 
-    const first = await startSdp({ env, args });
+    const first = await startSdp({ env, args, dataDir });
     const body = (await (await fetch(`${first.url}/readyz`)).json()) as Readiness;
     expect(body.status).toBe('ready');
     expect(body.checks.database.kind).toBe('postgres');
@@ -56,8 +60,9 @@ describe('sdp start, distributed (DATABASE_URL and REDIS_URL)', () => {
     expect((await first.stop()).code).toBe(0);
     expect(first.output()).toMatch(/database postgres: applied \d+ migration/);
 
-    const second = await startSdp({ env, args });
-    expect((await second.stop()).code).toBe(0);
+    const second = await startSdp({ env, args, dataDir });
+    const stopped = await second.stop();
+    expect(stopped, second.output()).toMatchObject({ code: 0 });
     expect(second.output()).toMatch(/database postgres: schema up to date/);
     expect(second.output()).toMatch(/queue bullmq/);
   });

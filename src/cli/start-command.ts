@@ -24,6 +24,9 @@ function roleCommand(name: string, description: string, forcedRole?: Role): Comm
 
 async function run(config: Config, groups: Record<string, string>): Promise<void> {
   const log = createLogger(config);
+  // Listen for signals before anything announces readiness: a supervisor may send SIGTERM
+  // the moment it sees the URL, and without a handler the default action kills the process.
+  const signalled = shutdownSignal();
   const runtime = await openRuntime({ config, groups, log });
   if (config.role === 'all') await ensureSomeData(runtime);
   const app = config.role === 'worker' ? undefined : await createApp(runtime, VERSION);
@@ -42,15 +45,20 @@ async function run(config: Config, groups: Record<string, string>): Promise<void
   } else {
     process.stdout.write(`sdp worker is running (queue ${runtime.queue.describe()})\n`);
   }
-  await waitForShutdownSignal();
+  await signalled;
   await shutdown(runtime, app, log);
 }
 
-function waitForShutdownSignal(): Promise<NodeJS.Signals> {
+/**
+ * Resolves on the first SIGTERM or SIGINT. The handler stays installed, so a second signal
+ * during a slow shutdown ends the process at once instead of restoring the default action.
+ */
+function shutdownSignal(): Promise<NodeJS.Signals> {
   return new Promise((resolve) => {
+    let received = false;
     const onSignal = (signal: NodeJS.Signals) => {
-      process.off('SIGTERM', onSignal);
-      process.off('SIGINT', onSignal);
+      if (received) process.exit(1);
+      received = true;
       resolve(signal);
     };
     process.on('SIGTERM', onSignal);

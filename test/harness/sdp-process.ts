@@ -14,7 +14,9 @@ export interface SdpProcess {
   /** Everything the process wrote so far (stdout and stderr). */
   output(): string;
   /** Sends a signal and resolves with the exit code and how long the exit took. */
-  stop(signal?: NodeJS.Signals): Promise<{ code: number | null; ms: number }>;
+  stop(
+    signal?: NodeJS.Signals,
+  ): Promise<{ code: number | null; signal: NodeJS.Signals | null; ms: number }>;
 }
 
 /**
@@ -22,10 +24,11 @@ export interface SdpProcess {
  * a throwaway data directory, and resolves once it prints its URL.
  */
 export async function startSdp(
-  options: { args?: string[]; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
+  options: { args?: string[]; env?: NodeJS.ProcessEnv; timeoutMs?: number; dataDir?: string } = {},
 ): Promise<SdpProcess> {
   const port = await freePort();
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'sdp-e2e-'));
+  // A data directory given by the caller outlives the process (for restart tests).
+  const dataDir = options.dataDir ?? mkdtempSync(path.join(tmpdir(), 'sdp-e2e-'));
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     SDP_DATA_DIR: dataDir,
@@ -72,9 +75,9 @@ export async function startSdp(
     stop: (signal = 'SIGTERM') =>
       new Promise((resolve) => {
         const started = performance.now();
-        child.once('exit', (code) => {
-          rmSync(dataDir, { recursive: true, force: true });
-          resolve({ code, ms: performance.now() - started });
+        child.once('exit', (code, exitSignal) => {
+          if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
+          resolve({ code, signal: exitSignal, ms: performance.now() - started });
         });
         child.kill(signal);
       }),
