@@ -116,6 +116,22 @@ export abstract class BaseEstimator<P extends Params, S> {
     return this.state;
   }
 
+  toJSON(): EstimatorJson {
+    return {
+      schemaVersion: SCHEMA_VERSION,
+      kind: this.kind,
+      params: this.getParams(),
+      state: this.state && structuredClone(this.state),
+    };
+  }
+
+  /** For `fromJSON`: checks the document's envelope and takes a copy of its learned state. */
+  protected withStateOf(json: EstimatorJson): this {
+    checkJson(json, this.kind);
+    this.state = (json.state as S | null) && structuredClone(json.state as S);
+    return this;
+  }
+
   private assignParams(params: Params): void {
     const next: Params = { ...this.params };
     for (const [key, value] of Object.entries(params)) {

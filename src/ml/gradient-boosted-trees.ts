@@ -4,8 +4,6 @@ import {
   BaseEstimator,
   assertFinite,
   assertSameColumns,
-  checkJson,
-  SCHEMA_VERSION,
   validateLabels,
   type Classifier,
   type Contributions,
@@ -275,22 +273,8 @@ export class GradientBoostedTrees
     return { base, values };
   }
 
-  toJSON(): EstimatorJson {
-    return {
-      schemaVersion: SCHEMA_VERSION,
-      kind: this.kind,
-      params: this.getParams(),
-      state: this.state && structuredClone(this.state),
-    };
-  }
-
   static fromJSON(json: EstimatorJson): GradientBoostedTrees {
-    checkJson(json, 'GradientBoostedTrees');
-    const model = new GradientBoostedTrees(json.params as GradientBoostedTreesParams);
-    model.state =
-      (json.state as GradientBoostedTreesState | null) &&
-      structuredClone(json.state as GradientBoostedTreesState);
-    return model;
+    return new GradientBoostedTrees(json.params as GradientBoostedTreesParams).withStateOf(json);
   }
 
   private trees(): RegressionTree[] {

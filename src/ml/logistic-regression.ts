@@ -3,8 +3,6 @@ import {
   BaseEstimator,
   assertFinite,
   assertSameColumns,
-  checkJson,
-  SCHEMA_VERSION,
   validateLabels,
   type Classifier,
   type Contributions,
@@ -139,22 +137,8 @@ export class LogisticRegression
     return { base, values };
   }
 
-  toJSON(): EstimatorJson {
-    return {
-      schemaVersion: SCHEMA_VERSION,
-      kind: this.kind,
-      params: this.getParams(),
-      state: this.state && structuredClone(this.state),
-    };
-  }
-
   static fromJSON(json: EstimatorJson): LogisticRegression {
-    checkJson(json, 'LogisticRegression');
-    const model = new LogisticRegression(json.params as LogisticRegressionParams);
-    model.state =
-      (json.state as LogisticRegressionState | null) &&
-      structuredClone(json.state as LogisticRegressionState);
-    return model;
+    return new LogisticRegression(json.params as LogisticRegressionParams).withStateOf(json);
   }
 
   private checkedInput(X: TabularInput): Matrix {

@@ -2,8 +2,6 @@ import { z } from 'zod';
 import {
   BaseEstimator,
   assertSameColumns,
-  checkJson,
-  SCHEMA_VERSION,
   type EstimatorJson,
   type Labels,
   type Transformer,
@@ -123,22 +121,8 @@ export class OneHotEncoder
     return this.fit(X, y).transform(X);
   }
 
-  toJSON(): EstimatorJson {
-    return {
-      schemaVersion: SCHEMA_VERSION,
-      kind: this.kind,
-      params: this.getParams(),
-      state: this.state && structuredClone(this.state),
-    };
-  }
-
   static fromJSON(json: EstimatorJson): OneHotEncoder {
-    checkJson(json, 'OneHotEncoder');
-    const encoder = new OneHotEncoder(json.params as OneHotEncoderParams);
-    encoder.state =
-      (json.state as OneHotEncoderState | null) &&
-      structuredClone(json.state as OneHotEncoderState);
-    return encoder;
+    return new OneHotEncoder(json.params as OneHotEncoderParams).withStateOf(json);
   }
 }
 

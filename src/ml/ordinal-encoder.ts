@@ -2,8 +2,6 @@ import { z } from 'zod';
 import {
   BaseEstimator,
   assertSameColumns,
-  checkJson,
-  SCHEMA_VERSION,
   type EstimatorJson,
   type Labels,
   type Transformer,
@@ -89,21 +87,7 @@ export class OrdinalEncoder
     return this.fit(X, y).transform(X);
   }
 
-  toJSON(): EstimatorJson {
-    return {
-      schemaVersion: SCHEMA_VERSION,
-      kind: this.kind,
-      params: this.getParams(),
-      state: this.state && structuredClone(this.state),
-    };
-  }
-
   static fromJSON(json: EstimatorJson): OrdinalEncoder {
-    checkJson(json, 'OrdinalEncoder');
-    const encoder = new OrdinalEncoder(json.params as OrdinalEncoderParams);
-    encoder.state =
-      (json.state as OrdinalEncoderState | null) &&
-      structuredClone(json.state as OrdinalEncoderState);
-    return encoder;
+    return new OrdinalEncoder(json.params as OrdinalEncoderParams).withStateOf(json);
   }
 }

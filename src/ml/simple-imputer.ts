@@ -2,8 +2,6 @@ import { z } from 'zod';
 import {
   BaseEstimator,
   assertSameColumns,
-  checkJson,
-  SCHEMA_VERSION,
   type EstimatorJson,
   type Labels,
   type Transformer,
@@ -79,22 +77,8 @@ export class SimpleImputer
     return this.fit(X, y).transform(X);
   }
 
-  toJSON(): EstimatorJson {
-    return {
-      schemaVersion: SCHEMA_VERSION,
-      kind: this.kind,
-      params: this.getParams(),
-      state: this.state && structuredClone(this.state),
-    };
-  }
-
   static fromJSON(json: EstimatorJson): SimpleImputer {
-    checkJson(json, 'SimpleImputer');
-    const imputer = new SimpleImputer(json.params as SimpleImputerParams);
-    imputer.state =
-      (json.state as SimpleImputerState | null) &&
-      structuredClone(json.state as SimpleImputerState);
-    return imputer;
+    return new SimpleImputer(json.params as SimpleImputerParams).withStateOf(json);
   }
 }
 

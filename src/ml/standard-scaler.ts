@@ -3,8 +3,6 @@ import {
   BaseEstimator,
   assertFinite,
   assertSameColumns,
-  checkJson,
-  SCHEMA_VERSION,
   type EstimatorJson,
   type Labels,
   type Transformer,
@@ -79,21 +77,7 @@ export class StandardScaler
     return this.fit(X, y).transform(X);
   }
 
-  toJSON(): EstimatorJson {
-    return {
-      schemaVersion: SCHEMA_VERSION,
-      kind: this.kind,
-      params: this.getParams(),
-      state: this.state && structuredClone(this.state),
-    };
-  }
-
   static fromJSON(json: EstimatorJson): StandardScaler {
-    checkJson(json, 'StandardScaler');
-    const scaler = new StandardScaler(json.params as StandardScalerParams);
-    scaler.state =
-      (json.state as StandardScalerState | null) &&
-      structuredClone(json.state as StandardScalerState);
-    return scaler;
+    return new StandardScaler(json.params as StandardScalerParams).withStateOf(json);
   }
 }
