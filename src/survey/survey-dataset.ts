@@ -1,0 +1,52 @@
+import type { DatasetRepository } from '../data/dataset-repository.js';
+import { IngestError, storeDataset, type StoreOptions, type StoreResult } from '../data/ingest.js';
+import type { KaggleRow } from '../data/kaggle-csv.js';
+import { SurveyRepository } from './survey-repository.js';
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * Reads a `--data` reference to survey responses: `survey` (all) or `survey:since=YYYY-MM-DD`.
+ * Returns undefined for anything else; throws on a malformed survey reference.
+ */
+export function parseSurveyRef(ref: string): { since?: string } | undefined {
+  if (ref === 'survey') return {};
+  if (!ref.startsWith('survey:')) return undefined;
+  const match = /^survey:since=(.+)$/.exec(ref);
+  if (!match || !DAY.test(match[1]) || Number.isNaN(Date.parse(match[1])))
+    throw new IngestError(`"${ref}" is not a survey reference: use survey or survey:since=YYYY-MM-DD.`);
+  return { since: match[1] };
+}
+
+/**
+ * Stores the training responses (since a day) as a dataset version, through the same path as
+ * a Kaggle file: validation, one transaction, de-duplication by content. The label is the
+ * PHQ-9 label. Inside the database, so no k-suppression (that applies to what leaves it).
+ */
+export async function storeSurveyDataset(
+  repository: DatasetRepository,
+  ref: { since?: string },
+  options: StoreOptions,
+): Promise<StoreResult> {
+  // Read first, in a transaction of its own: embedded PGlite has one connection, and the
+  // store below holds it for its whole transaction.
+  const responses = await repository.transaction((trx) => new SurveyRepository(trx).trainingResponses(ref.since, trx));
+  async function* rows(): AsyncIterable<KaggleRow> {
+    let line = 1;
+    for (const response of responses) {
+      line++;
+      yield { ok: true, line, sourceId: response.submissionId, record: { ...response.record, depression: response.phq9Label } };
+    }
+  }
+  return storeDataset(
+    repository,
+    {
+      name: 'survey',
+      source: ref.since ? `survey:since=${ref.since}` : 'survey',
+      synthetic: false,
+      fileSha256: null,
+      rows: rows(),
+    },
+    options,
+  );
+}

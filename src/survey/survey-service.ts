@@ -1,0 +1,103 @@
+import { createHash } from 'node:crypto';
+import type { Respondent } from '../data/record.js';
+import type { Logger } from '../platform/log.js';
+import { phq9Score, type Phq9Score } from './phq9.js';
+import { ITEMS } from './questionnaire.js';
+import { newReceiptCode, normaliseReceiptCode, RECEIPT_CODE_PATTERN } from './receipt-code.js';
+import { toRecord } from './record-mapping.js';
+import type { Submission } from './submission.js';
+import type { SurveyRepository } from './survey-repository.js';
+
+/** What the scoring hook hears about each response that goes to the training data. */
+export interface ResponseStoredEvent {
+  /** Also the prediction's request key, so the PHQ-9 label can be joined to it. */
+  submissionId: string;
+  record: Respondent;
+  phq9Label: 0 | 1;
+}
+
+/**
+ * Called once after a training response is stored (not for replays or reviewed responses).
+ * The lead wires it to the prediction service: `predict(record, { requestKey: submissionId })`
+ * then `recordOutcome(submissionId, phq9Label)`. A failure is logged; the response stays stored.
+ */
+export type OnResponseStored = (event: ResponseStoredEvent) => Promise<void>;
+
+export type SubmitOutcome =
+  | { status: 'created' | 'replayed'; receiptCode: string; phq9: Phq9Score }
+  /** The submission id was used before with other answers. */
+  | { status: 'conflict' };
+
+export interface SurveyServiceOptions {
+  repository: SurveyRepository;
+  maxUnansweredShare: number;
+  log: Logger;
+  onResponseStored?: OnResponseStored;
+  /** Today's UTC day, `YYYY-MM-DD`: the only time stored with a response. */
+  today?: () => string;
+}
+
+const utcToday = () => new Date().toISOString().slice(0, 10);
+
+/** Same answers, same hash: what makes a retried submit recognisable. */
+function payloadHash(submission: Submission): string {
+  const canonical = ITEMS.map((item) => submission.answers[item.id] ?? null);
+  return createHash('sha256')
+    .update(JSON.stringify([submission.questionnaireVersion, canonical]))
+    .digest('hex');
+}
+
+/** The rules of the survey: scoring, review state, idempotency, deletion, the scoring hook. */
+export class SurveyService {
+  private readonly today: () => string;
+
+  constructor(private readonly options: SurveyServiceOptions) {
+    this.today = options.today ?? utcToday;
+  }
+
+  /** Stores a validated submission once; a retry with the same id and answers gets the same receipt. */
+  async submit(submission: Submission): Promise<SubmitOutcome> {
+    const phq9 = phq9Score(submission.answers);
+    const mapping = toRecord(submission.answers, this.options.maxUnansweredShare);
+    const hash = payloadHash(submission);
+    const receiptCode = newReceiptCode();
+    const result = await this.options.repository.insert({
+      submissionId: submission.submissionId,
+      receiptCode,
+      payloadHash: hash,
+      submittedOn: this.today(),
+      questionnaireVersion: submission.questionnaireVersion,
+      locale: submission.locale,
+      state: mapping.ok ? 'training' : 'manual_review',
+      reviewReason: mapping.ok ? null : `${mapping.reason}: ${mapping.fields.join(', ')}`,
+      answers: { ...submission.answers },
+      record: mapping.ok ? mapping.record : null,
+      phq9Total: phq9.total,
+      phq9Label: phq9.label,
+    });
+    if (!result.inserted) {
+      if (result.existing.payloadHash !== hash) return { status: 'conflict' };
+      return { status: 'replayed', receiptCode: result.existing.receiptCode, phq9 };
+    }
+    if (mapping.ok) await this.notify({ submissionId: submission.submissionId, record: mapping.record, phq9Label: phq9.label });
+    return { status: 'created', receiptCode, phq9 };
+  }
+
+  /** Deletes the response a receipt code belongs to; false when the code matches none. */
+  async deleteResponse(receiptCode: string): Promise<boolean> {
+    const code = normaliseReceiptCode(receiptCode);
+    if (!RECEIPT_CODE_PATTERN.test(code)) return false;
+    return this.options.repository.deleteByReceipt(code);
+  }
+
+  private async notify(event: ResponseStoredEvent): Promise<void> {
+    if (!this.options.onResponseStored) return;
+    try {
+      await this.options.onResponseStored(event);
+    } catch (error) {
+      // Deliberately without the submission id: with the log's exact time it would undo the
+      // day-coarsening of the stored response.
+      this.options.log.warn({ 'error.message': (error as Error).message }, 'survey: scoring hook failed; the response is stored');
+    }
+  }
+}

@@ -1,0 +1,80 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { FastifyReply } from 'fastify';
+import type { App, RouteModule } from '../platform/http/server.js';
+import { HttpProblem } from '../platform/http/problem.js';
+import type { SurveySettings } from './survey-settings.js';
+
+/** Where `npm run build` puts the Vite app; the same path from src/survey and dist/survey. */
+const WEB_DIST = fileURLToPath(new URL('../../web/dist/survey/', import.meta.url));
+
+/** Marker in web/survey/index.html replaced by this deployment's settings. */
+const CONFIG_MARKER = '<!--survey-config-->';
+
+const TYPES: Record<string, string> = {
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+};
+
+/**
+ * Everything from this server and nothing else: the content security policy makes the
+ * browser refuse any third-party request (CDN, fonts, analytics) even if one crept in.
+ */
+const SECURITY_HEADERS = {
+  'content-security-policy':
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
+    "font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+  'referrer-policy': 'no-referrer',
+  'x-content-type-options': 'nosniff',
+};
+
+/** The settings the page needs, as JSON safe to embed in HTML (`<` escaped). */
+export function embeddedConfig(settings: SurveySettings): string {
+  const json = JSON.stringify({ crisisResources: settings.crisisResources }).replace(/</g, '\\u003c');
+  return `<script id="survey-config" type="application/json">${json}</script>`;
+}
+
+/**
+ * Serves the built survey app at /survey: index.html with this deployment's crisis resources
+ * embedded (so they show before any request, and even if the API is down), and the hashed
+ * assets, from memory. Nothing sets a cookie.
+ */
+export function surveyWebRoutes(settings: SurveySettings, directory = WEB_DIST): RouteModule {
+  const indexFile = path.join(directory, 'index.html');
+  const built = existsSync(indexFile);
+  const index = built ? readFileSync(indexFile, 'utf8').replace(CONFIG_MARKER, embeddedConfig(settings)) : '';
+  const assets = new Map<string, { body: Buffer; type: string }>();
+  const assetDirectory = path.join(directory, 'assets');
+  if (existsSync(assetDirectory)) {
+    for (const name of readdirSync(assetDirectory)) {
+      const type = TYPES[path.extname(name)];
+      if (type) assets.set(name, { body: readFileSync(path.join(assetDirectory, name)), type });
+    }
+  }
+
+  return (app: App) => {
+    const page = async (_request: unknown, reply: FastifyReply) => {
+      if (!built)
+        throw new HttpProblem(503, 'Service Unavailable', 'The survey web app is not built: run `npm run build`.');
+      return reply
+        .headers({ ...SECURITY_HEADERS, 'cache-control': 'no-store' })
+        .type('text/html; charset=utf-8')
+        .send(index);
+    };
+    app.get('/survey', { schema: { hide: true } }, page);
+    app.get('/survey/', { schema: { hide: true } }, page);
+    app.get<{ Params: { file: string } }>('/survey/assets/:file', { schema: { hide: true } }, async (request, reply) => {
+      const asset = assets.get(request.params.file);
+      if (!asset) throw HttpProblem.notFound(`No survey asset ${request.params.file}`);
+      return reply
+        .headers({ ...SECURITY_HEADERS, 'cache-control': 'public, max-age=31536000, immutable' })
+        .type(asset.type)
+        .send(asset.body);
+    });
+  };
+}
