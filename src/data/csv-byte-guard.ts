@@ -46,26 +46,28 @@ function checkHead(head: Buffer, isWholeFile: boolean): void {
 }
 
 /**
- * Passes the bytes of `input` through unchanged while checking the whole-file properties that
- * csv-parse cannot: a binary file, text that is not UTF-8, an empty file, and the size limit.
- * The size is counted while streaming so an oversized upload is stopped without being buffered.
+ * Decodes `input` as UTF-8 text (a leading BOM dropped) while checking the whole-file
+ * properties a CSV tokenizer cannot: a binary file, text that is not UTF-8, an empty file, and
+ * the size limit. The size is counted while streaming so an oversized upload is stopped
+ * without being buffered. Each chunk is decoded once: the text yielded is the text checked.
  *
  * @throws CsvFormatError
  */
-export async function* guardCsvBytes(
+export async function* decodeCsvText(
   input: AsyncIterable<Buffer | string>,
   options: ByteGuardOptions,
-): AsyncGenerator<Buffer> {
-  // fatal + stream: a character split across chunks is fine, an invalid sequence anywhere is not.
+): AsyncGenerator<string> {
+  // fatal + stream: a character split across chunks is fine, an invalid sequence anywhere is
+  // not. The default ignoreBOM: false drops a leading UTF-8 BOM.
   const decoder = new TextDecoder('utf-8', { fatal: true });
   let bytesRead = 0;
   let pending: Buffer[] = [];
   let pendingBytes = 0;
   let headChecked = false;
 
-  const checkUtf8 = (chunk: Buffer, offset: number, last: boolean): void => {
+  const decode = (chunk: Buffer, offset: number, last: boolean): string => {
     try {
-      decoder.decode(chunk, { stream: !last });
+      return decoder.decode(chunk, { stream: !last });
     } catch {
       throw new CsvFormatError(
         'encoding',
@@ -86,8 +88,8 @@ export async function* guardCsvBytes(
       );
     }
     if (headChecked) {
-      checkUtf8(chunk, offset, false);
-      yield chunk;
+      const text = decode(chunk, offset, false);
+      if (text.length > 0) yield text;
       continue;
     }
     pending.push(chunk);
@@ -95,19 +97,18 @@ export async function* guardCsvBytes(
     if (pendingBytes >= SNIFF_BYTES) {
       const head = Buffer.concat(pending);
       checkHead(head, false);
-      checkUtf8(head, 0, false);
       headChecked = true;
       pending = [];
-      yield head;
+      yield decode(head, 0, false);
     }
   }
 
   if (!headChecked) {
     const head = Buffer.concat(pending);
     checkHead(head, true);
-    checkUtf8(head, 0, true);
-    yield head;
+    yield decode(head, 0, true);
   } else {
-    checkUtf8(Buffer.alloc(0), bytesRead, true);
+    const text = decode(Buffer.alloc(0), bytesRead, true);
+    if (text.length > 0) yield text;
   }
 }

@@ -75,6 +75,54 @@ describe.each(databaseBackends)('DatasetRepository on $name', (backend) => {
     expect(await repository.validationReport('ds_test')).toEqual({ ok: true });
   });
 
+  it('stores text that array literals must escape, and exact numbers, unchanged', async () => {
+    const { handle, cleanup } = await backend.open();
+    cleanups.push(cleanup);
+    const repository = new DatasetRepository(handle.db);
+    const awkward = [
+      'a"b',
+      'back\\slash',
+      'NULL',
+      '{x,y}',
+      'c,d',
+      ' spaced ',
+      'Łódź',
+      "it's",
+      '\\"',
+    ];
+    const rows: StoredRow[] = awkward.map((text, i) => ({
+      position: i,
+      line: i + 2,
+      sourceId: i === 0 ? null : text,
+      record: {
+        ...record,
+        city: text,
+        degree: `${text}!`,
+        cgpa: [0.1 + 0.2, 1 / 3, 9.999999999999998, 5e-324, 0][i % 5],
+        financial_stress: i % 2 ? null : 4.75,
+      },
+    }));
+    await repository.transaction(async (trx) => {
+      await repository.insertRows(trx, 'ds_awkward', rows);
+      await repository.create(trx, {
+        id: 'ds_awkward',
+        name: 'awkward',
+        source: 'awkward.csv',
+        contentHash: 'h3',
+        fileSha256: null,
+        synthetic: false,
+        rows: rows.length,
+        quarantined: 0,
+        positives: 0,
+        validation: {},
+        config: {},
+      });
+    });
+    const back: StoredRow[] = [];
+    for await (const row of repository.rows('ds_awkward')) back.push(row);
+    expect(back).toEqual(rows);
+  });
+
   it('leaves nothing behind when the transaction fails', async () => {
     const { handle, cleanup } = await backend.open();
     cleanups.push(cleanup);

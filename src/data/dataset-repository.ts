@@ -3,7 +3,7 @@ import { toJson } from '../platform/db/columns.js';
 import type { Database } from '../platform/db/schema.js';
 import type { LabelledRespondent } from './record.js';
 import type { DatasetTable } from './tables.js';
-import { RECORD_FIELDS } from './kaggle-columns.js';
+import { NUMERIC_FIELDS, RECORD_FIELDS, type RecordField } from './kaggle-columns.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -33,21 +33,38 @@ export interface QuarantinedRow {
   raw: Record<string, string>;
 }
 
-const NUMERIC = new Set([
-  'age',
-  'academic_pressure',
-  'work_pressure',
-  'cgpa',
-  'study_satisfaction',
-  'job_satisfaction',
-  'work_study_hours',
-  'financial_stress',
-]);
-
 /** PostgreSQL array type of each record column, for the `unnest` bulk insert. */
-function arrayType(field: string): string {
+function arrayType(field: RecordField): string {
   if (field === 'depression') return 'smallint[]';
-  return NUMERIC.has(field) ? 'float8[]' : 'text[]';
+  return NUMERIC_FIELDS.has(field) ? 'float8[]' : 'text[]';
+}
+
+/** A text array element that must be escaped inside double quotes. */
+const NEEDS_ESCAPE = /["\\]/;
+
+/**
+ * A PostgreSQL array literal of numbers, e.g. `{1,2.5,NULL}`. A number's JavaScript text is
+ * the shortest that reads back as the same double, so values arrive exactly. Built with one
+ * `join`: concatenating element by element costs several times more time and garbage.
+ */
+/** `values` is a scratch array: its nulls are replaced in place. */
+function numberArrayLiteral(values: unknown[]): string {
+  for (let i = 0; i < values.length; i++) if (values[i] == null) values[i] = 'NULL';
+  return `{${values.join(',')}}`;
+}
+
+/** A PostgreSQL array literal of text, every element double-quoted: `{"a","b \\"c\\"",NULL}`. */
+function textArrayLiteral(values: unknown[]): string {
+  let plain = true;
+  for (let i = 0; plain && i < values.length; i++) {
+    const value = values[i];
+    plain = typeof value === 'string' && !NEEDS_ESCAPE.test(value);
+  }
+  if (plain) return `{"${values.join('","')}"}`;
+  const elements = values.map((value) =>
+    value == null ? 'NULL' : `"${String(value).replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`,
+  );
+  return `{${elements.join(',')}}`;
 }
 
 /** Only this module touches the dataset tables. */
@@ -98,19 +115,27 @@ export class DatasetRepository {
   /**
    * Appends rows with one statement per batch: each column goes as one array parameter and
    * `unnest` turns them back into rows, so a batch of thousands costs a single round trip and
-   * stays far below PostgreSQL's parameter limit.
+   * stays far below PostgreSQL's parameter limit. The array literals are written here, as text
+   * (`$1::text::float8[]`): several times cheaper than the drivers' generic array encoding,
+   * and the same on PostgreSQL and PGlite.
    */
   async insertRows(trx: Db, datasetId: string, rows: readonly StoredRow[]): Promise<void> {
     if (rows.length === 0) return;
-    const columns = RECORD_FIELDS.map((field) => rows.map((row) => row.record[field]));
-    const params = [
-      rows.map((row) => row.position),
-      rows.map((row) => row.line),
-      rows.map((row) => row.sourceId),
-      ...columns,
+    const literals = [
+      numberArrayLiteral(rows.map((row) => row.position)),
+      numberArrayLiteral(rows.map((row) => row.line)),
+      textArrayLiteral(rows.map((row) => row.sourceId)),
+      ...RECORD_FIELDS.map((field) => {
+        const values = rows.map((row) => row.record[field]);
+        return arrayType(field) === 'text[]'
+          ? textArrayLiteral(values)
+          : numberArrayLiteral(values);
+      }),
     ];
     const types = ['int4[]', 'int4[]', 'text[]', ...RECORD_FIELDS.map(arrayType)];
-    const list = sql.join(params.map((values, i) => sql`${values}::${sql.raw(types[i])}`));
+    const list = sql.join(
+      literals.map((literal, i) => sql`${literal}::text::${sql.raw(types[i])}`),
+    );
     const names = sql.join(
       ['position', 'line', 'source_id', ...RECORD_FIELDS].map((name) => sql.ref(name)),
     );
@@ -138,7 +163,10 @@ export class DatasetRepository {
   }
 
   /** Pass the open transaction when there is one: embedded PGlite has a single connection. */
-  async findByContentHash(contentHash: string, db: Db = this.db): Promise<DatasetVersion | undefined> {
+  async findByContentHash(
+    contentHash: string,
+    db: Db = this.db,
+  ): Promise<DatasetVersion | undefined> {
     const row = await db
       .selectFrom('dataset')
       .selectAll()

@@ -10,7 +10,7 @@ import type {
   QuarantinedRow,
   StoredRow,
 } from './dataset-repository.js';
-import { readKaggleCsv, type KaggleRow } from './kaggle-csv.js';
+import { readKaggleCsvBatches, type KaggleRow } from './kaggle-csv.js';
 import { createRecordHasher } from './record-hash.js';
 import { ValidationRun, type ValidationReport } from './validate.js';
 
@@ -45,11 +45,42 @@ export interface DatasetSource {
   source: string;
   synthetic: boolean;
   fileSha256: string | null;
-  rows: AsyncIterable<KaggleRow>;
+  /** Rows one at a time, or in arrays (as `readKaggleCsvBatches` gives them), or mixed. */
+  rows: AsyncIterable<KaggleRow | KaggleRow[]>;
 }
 
 /** Rejected rows kept in memory to quote in the refusal message. */
 const QUOTED_PROBLEMS = 3;
+
+/**
+ * Database writes of one ingest, one at a time and in order, with at most one in flight while
+ * the caller goes on reading: the next batch is parsed while the current one is inserted.
+ */
+class WriteQueue {
+  private inFlight: Promise<void> | undefined;
+
+  /** Waits for the previous write, then starts `write` without waiting for it. */
+  async push(write: () => Promise<void>): Promise<void> {
+    if (this.inFlight) await this.inFlight;
+    const started = write();
+    // Marked handled at once: it is awaited by the next push or by drain, not before.
+    started.catch(() => undefined);
+    this.inFlight = started;
+  }
+
+  /** Waits for the write in flight; rethrows its error. */
+  async drain(): Promise<void> {
+    const inFlight = this.inFlight;
+    this.inFlight = undefined;
+    if (inFlight) await inFlight;
+  }
+
+  /** Waits for the write in flight, ignoring its outcome (before a rollback). */
+  async settle(): Promise<void> {
+    await this.inFlight?.catch(() => undefined);
+    this.inFlight = undefined;
+  }
+}
 
 /**
  * Stores a dataset version from a stream of rows, in one transaction: valid rows become the
@@ -69,6 +100,7 @@ export async function storeDataset(
     return await repository.transaction(async (trx) => {
       const hasher = createRecordHasher();
       const validation = new ValidationRun();
+      const writes = new WriteQueue();
       let rows: StoredRow[] = [];
       let quarantine: QuarantinedRow[] = [];
       const problems: string[] = [];
@@ -76,7 +108,8 @@ export async function storeDataset(
       let quarantined = 0;
       let positives = 0;
 
-      for await (const row of source.rows) {
+      /** Takes one row; returns a promise only when a batch had to be handed to the database. */
+      const take = (row: KaggleRow): Promise<void> | undefined => {
         if (row.ok) {
           hasher.update(row.record);
           validation.add(row);
@@ -87,22 +120,40 @@ export async function storeDataset(
             sourceId: row.sourceId,
             record: row.record,
           });
-          if (rows.length >= batchSize) {
-            await repository.insertRows(trx, datasetId, rows);
-            rows = [];
-          }
-        } else {
-          quarantined++;
-          if (problems.length < QUOTED_PROBLEMS) problems.push(`line ${row.line}: ${row.reason}`);
-          quarantine.push({ line: row.line, reason: row.reason, raw: row.raw });
-          if (quarantine.length >= batchSize) {
-            await repository.insertQuarantine(trx, datasetId, quarantine);
-            quarantine = [];
-          }
+          if (rows.length < batchSize) return undefined;
+          const batch = rows;
+          rows = [];
+          return writes.push(() => repository.insertRows(trx, datasetId, batch));
         }
+        quarantined++;
+        if (problems.length < QUOTED_PROBLEMS) problems.push(`line ${row.line}: ${row.reason}`);
+        quarantine.push({ line: row.line, reason: row.reason, raw: row.raw });
+        if (quarantine.length < batchSize) return undefined;
+        const batch = quarantine;
+        quarantine = [];
+        return writes.push(() => repository.insertQuarantine(trx, datasetId, batch));
+      };
+
+      try {
+        for await (const item of source.rows) {
+          if (!Array.isArray(item)) await take(item);
+          else
+            for (const row of item) {
+              const handedOver = take(row);
+              if (handedOver) await handedOver;
+            }
+        }
+        const lastRows = rows;
+        const lastQuarantine = quarantine;
+        rows = [];
+        quarantine = [];
+        await writes.push(() => repository.insertRows(trx, datasetId, lastRows));
+        await writes.push(() => repository.insertQuarantine(trx, datasetId, lastQuarantine));
+        await writes.drain();
+      } finally {
+        // On an error, nothing may still be running on the connection when it rolls back.
+        await writes.settle();
       }
-      await repository.insertRows(trx, datasetId, rows);
-      await repository.insertQuarantine(trx, datasetId, quarantine);
 
       const total = stored + quarantined;
       if (total === 0) throw new IngestError('The file has no data rows.');
@@ -214,7 +265,7 @@ export async function ingestCsvFile(
       source: path.basename(file),
       synthetic: false,
       fileSha256,
-      rows: readKaggleCsv(input, { maxBytes: options.settings.maxFileBytes }),
+      rows: readKaggleCsvBatches(input, { maxBytes: options.settings.maxFileBytes }),
     },
     options,
   );

@@ -321,7 +321,7 @@ describe('readKaggleCsv: whole-file errors throw one CsvFormatError', () => {
     );
     expect(error.problem).toBe('malformed');
     expect(error.message).toBe(
-      'Malformed CSV: a double quote opened on or after line 3 is never closed.',
+      'Malformed CSV: a double quote opened on line 3 is never closed.',
     );
   });
 });

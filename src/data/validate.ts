@@ -2,6 +2,7 @@ import { DEFAULT_EXPECTATIONS } from './expectations.js';
 import type { Expectation, ExpectationKind, Severity } from './expectations.js';
 import { KAGGLE_COLUMN_OF_FIELD } from './kaggle-columns.js';
 import type { RecordField } from './kaggle-columns.js';
+import { compileFastCheck } from './record-check.js';
 import { labelledRespondentSchema } from './record.js';
 import type { LabelledRespondent } from './record.js';
 
@@ -85,6 +86,28 @@ const show = (value: unknown): string => (value === null ? 'missing' : String(va
 const percent = (share: number): string =>
   `${(share * 100).toFixed(share < 0.001 && share > 0 ? 3 : 2)}%`;
 
+/*
+ * The closures that describe a failure are made in these helpers, not in the `observe`
+ * functions: a variable captured anywhere in a function is heap-allocated on every call, and
+ * `observe` runs for every row and expectation.
+ */
+function failValue(tally: Tally, place: RowPlace, value: unknown, field: RecordField): void {
+  tally.check(false, place, () => show(value), columnOf(field));
+}
+
+function failRepeated(tally: Tally, place: RowPlace, first: number): void {
+  tally.check(false, place, () => `${place.id} (first on row ${first})`, 'id');
+}
+
+function checkWithZod(tally: Tally, record: LabelledRespondent, place: RowPlace): void {
+  const parsed = labelledRespondentSchema.safeParse(record);
+  tally.check(parsed.success, place, () =>
+    parsed.success
+      ? ''
+      : parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
+  );
+}
+
 function rowLevel(
   test: (record: LabelledRespondent) => boolean,
   field: RecordField,
@@ -95,7 +118,8 @@ function rowLevel(
     observe(record, place) {
       const value = record[field];
       if (value === null) return; // missing values are the missing-share expectation's business
-      tally.check(test(record), place, () => show(value), columnOf(field));
+      if (test(record)) tally.checked++;
+      else failValue(tally, place, value, field);
     },
     result: () => ({
       checked: tally.checked,
@@ -114,16 +138,15 @@ function counted(tally: Tally, noun: string, passing: string, failing: string): 
     : `${tally.failing} of ${tally.checked} ${noun} ${failing}`;
 }
 
+/** The schema compiled for the common case (see record-check.ts); zod decides the rest. */
+const fastSchemaCheck = compileFastCheck(labelledRespondentSchema);
+
 function schemaAccumulator(): Accumulator {
   const tally = new Tally();
   return {
     observe(record, place) {
-      const parsed = labelledRespondentSchema.safeParse(record);
-      tally.check(parsed.success, place, () =>
-        parsed.success
-          ? ''
-          : parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
-      );
+      if (fastSchemaCheck?.(record as unknown as Record<string, unknown>)) tally.checked++;
+      else checkWithZod(tally, record, place);
     },
     observeRejected(reason, place) {
       tally.check(false, place, () => reason);
@@ -138,15 +161,44 @@ function schemaAccumulator(): Accumulator {
   };
 }
 
+/**
+ * The key under which an id is remembered: a plain decimal integer (the published ids) as a
+ * number, which takes no string memory (a million ids are a million map entries and nothing
+ * else), anything else as itself. A number never equals a string key, and a canonical integer
+ * has one spelling, so two ids get the same key exactly when they are equal.
+ */
+function idKey(id: string): number | string {
+  const length = id.length;
+  if (length === 0 || length > 15) return id;
+  const first = id.charCodeAt(0);
+  if (first === 48) return length === 1 ? 0 : id; // "0", or a leading zero
+  if (first < 49 || first > 57) return id;
+  for (let i = 1; i < length; i++) {
+    const code = id.charCodeAt(i);
+    if (code < 48 || code > 57) return id;
+  }
+  return Number(id);
+}
+
+/** A copy of a string that shares no memory with the (possibly much longer) text it was cut from. */
+function detached(text: string): string {
+  return Buffer.from(text, 'utf8').toString('utf8');
+}
+
 function uniqueIdsAccumulator(): Accumulator {
   const tally = new Tally();
-  const firstRowOfId = new Map<string, number>();
+  const firstRowOfId = new Map<number | string, number>();
   return {
     observe(_record, place) {
       if (place.id === undefined) return;
-      const first = firstRowOfId.get(place.id);
-      if (first === undefined) firstRowOfId.set(place.id, place.row);
-      tally.check(first === undefined, place, () => `${place.id} (first on row ${first})`, 'id');
+      const key = idKey(place.id);
+      const first = firstRowOfId.get(key);
+      if (first === undefined) {
+        firstRowOfId.set(typeof key === 'string' ? detached(key) : key, place.row);
+        tally.checked++;
+        return;
+      }
+      failRepeated(tally, place, first);
     },
     result: () => ({
       checked: tally.checked,

@@ -1,0 +1,125 @@
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { mulberry32 } from './prng.js';
+import { compileFastParser } from './record-check.js';
+import { labelledRespondentSchema } from './record.js';
+
+const valid = {
+  gender: 'Female',
+  age: 24,
+  city: 'Bangalore',
+  profession: 'Student',
+  academic_pressure: 2,
+  work_pressure: 0,
+  cgpa: 5.59,
+  study_satisfaction: 5,
+  job_satisfaction: 0,
+  sleep_duration: '5-6 hours',
+  dietary_habits: 'Moderate',
+  degree: 'BSc',
+  suicidal_thoughts: 'No',
+  work_study_hours: 3,
+  financial_stress: null,
+  family_history: 'Yes',
+  depression: 0,
+};
+
+/** Values near every edge of the schema, and of the wrong type. */
+const PROBES: unknown[] = [
+  null,
+  undefined,
+  0,
+  -0,
+  1,
+  2,
+  5,
+  5.0001,
+  10,
+  10.5,
+  15,
+  14.99,
+  24,
+  24.01,
+  100,
+  100.5,
+  -1,
+  -0.001,
+  Number.NaN,
+  Number.POSITIVE_INFINITY,
+  Number.NEGATIVE_INFINITY,
+  '',
+  ' ',
+  'x',
+  '  Pune  ',
+  'a'.repeat(100),
+  ` ${'a'.repeat(100)} `,
+  'a'.repeat(101),
+  'Male',
+  'Female',
+  'male',
+  'Yes',
+  'No',
+  'Others',
+  '5-6 hours',
+  'Healthy',
+  '0',
+  '1',
+  true,
+  {},
+  [],
+  1n,
+];
+
+const fast = compileFastParser(labelledRespondentSchema)!;
+
+describe('compileFastParser', () => {
+  it('compiles the record schema', () => {
+    expect(fast).toBeTypeOf('function');
+    expect(fast(valid)).toEqual(labelledRespondentSchema.parse(valid));
+  });
+
+  it('never accepts what zod refuses, and returns what zod returns', () => {
+    const random = mulberry32(7);
+    const keys = Object.keys(valid);
+    let accepted = 0;
+    for (let i = 0; i < 20_000; i++) {
+      const candidate: Record<string, unknown> = { ...valid };
+      // Change one to three fields to a probe value; sometimes drop or add a key.
+      for (let n = 1 + Math.floor(random() * 3); n > 0; n--) {
+        const key = keys[Math.floor(random() * keys.length)];
+        candidate[key] = PROBES[Math.floor(random() * PROBES.length)];
+      }
+      if (random() < 0.02) delete candidate[keys[Math.floor(random() * keys.length)]];
+      if (random() < 0.02) candidate.extra = 1;
+      const mine = fast(candidate);
+      const zods = labelledRespondentSchema.safeParse(candidate);
+      if (mine !== undefined) {
+        accepted++;
+        expect(zods.success).toBe(true);
+        expect(Object.is(mine, zods.data)).toBe(false);
+        expect(mine).toStrictEqual(zods.data);
+        expect(Object.keys(mine)).toEqual(Object.keys(zods.data!));
+      } else {
+        // Refusing is always safe (zod decides), but the fast path should not refuse valid rows.
+        expect(zods.success).toBe(false);
+      }
+    }
+    expect(accepted).toBeGreaterThan(1000);
+  });
+
+  it('trims text as the schema does', () => {
+    expect(fast({ ...valid, city: '  Pune ' })?.city).toBe('Pune');
+    expect(fast({ ...valid, city: '   ' })).toBeUndefined();
+  });
+
+  it('gives up on constructs it does not know, so callers use zod', () => {
+    expect(compileFastParser(z.object({ a: z.string() }))).toBeUndefined(); // not strict
+    expect(compileFastParser(z.strictObject({ a: z.string().email() }))).toBeUndefined();
+    expect(compileFastParser(z.strictObject({ a: z.number().int() }))).toBeUndefined();
+    expect(compileFastParser(z.strictObject({ a: z.coerce.number() }))).toBeUndefined();
+    expect(compileFastParser(z.strictObject({ a: z.string().optional() }))).toBeUndefined();
+    expect(compileFastParser(z.strictObject({ a: z.number().min(1).max(2) }))).toBeTypeOf(
+      'function',
+    );
+  });
+});
