@@ -3,48 +3,61 @@ import { ConfigError } from '../config/load.js';
 import { IngestError } from '../data/ingest.js';
 import { CsvFormatError } from '../data/kaggle-csv.js';
 import { TrackingError } from '../tracking/errors.js';
-import { configCommand } from './config-command.js';
-import { datasetsCommand } from './datasets-command.js';
-import { ingestCommand } from './ingest-command.js';
-import { evaluateCommand } from './evaluate-command.js';
-import { predictCommand } from './predict-command.js';
-import { synthCommand } from './synth-command.js';
-import { trainCommand } from './train-command.js';
-import { validateCommand } from './validate-command.js';
-import { migrateCommand } from './migrate-command.js';
-import { modelsCommand } from './models-command.js';
-import { runsCommand } from './runs-command.js';
-import { serveCommand, startCommand, workerCommand } from './start-command.js';
 import { CliError, VERSION } from './shared.js';
 
-export function buildProgram(): Command {
-  return new Command('sdp')
+type CommandLoader = () => Promise<Command | Command[]>;
+
+/**
+ * Every command, in help order, with the module that defines it. A module is imported only
+ * when its command runs (`sdp config show` need not load the HTTP server, the queue and the
+ * S3 client): that halves start-up time and memory for short commands. Help, --version and
+ * unknown names load them all.
+ */
+const COMMANDS: [names: string[], load: CommandLoader][] = [
+  [
+    ['start', 'serve', 'worker'],
+    async () => {
+      const { startCommand, serveCommand, workerCommand } = await import('./start-command.js');
+      return [startCommand, serveCommand, workerCommand];
+    },
+  ],
+  [['migrate'], async () => (await import('./migrate-command.js')).migrateCommand],
+  [['ingest'], async () => (await import('./ingest-command.js')).ingestCommand],
+  [['validate'], async () => (await import('./validate-command.js')).validateCommand],
+  [['datasets'], async () => (await import('./datasets-command.js')).datasetsCommand],
+  [['synth'], async () => (await import('./synth-command.js')).synthCommand],
+  [['train'], async () => (await import('./train-command.js')).trainCommand],
+  [['tune'], async () => (await import('../tuning/cli/tune-command.js')).tuneCommand],
+  [['studies'], async () => (await import('../tuning/cli/studies-command.js')).studiesCommand],
+  [['evaluate'], async () => (await import('./evaluate-command.js')).evaluateCommand],
+  [['predict'], async () => (await import('./predict-command.js')).predictCommand],
+  [['runs'], async () => (await import('./runs-command.js')).runsCommand],
+  [['models'], async () => (await import('./models-command.js')).modelsCommand],
+  [['rollout'], async () => (await import('./rollout-command.js')).rolloutCommand],
+  [['survey'], async () => (await import('../survey/survey-command.js')).surveyCommand],
+  [['config'], async () => (await import('./config-command.js')).configCommand],
+];
+
+/** The program with the command named on the command line (or every command). */
+export async function buildProgram(commandName?: string): Promise<Command> {
+  const program = new Command('sdp')
     .description(
       'Student Depression Project: an anonymous student mental-health survey and the\n' +
         'screening model behind it, from raw data to monitored production.',
     )
     .version(VERSION)
-    .showHelpAfterError('(run with --help for usage)')
-    .addCommand(startCommand)
-    .addCommand(serveCommand)
-    .addCommand(workerCommand)
-    .addCommand(migrateCommand)
-    .addCommand(ingestCommand)
-    .addCommand(validateCommand)
-    .addCommand(datasetsCommand)
-    .addCommand(runsCommand)
-    .addCommand(modelsCommand)
-    .addCommand(synthCommand)
-    .addCommand(trainCommand)
-    .addCommand(evaluateCommand)
-    .addCommand(predictCommand)
-    .addCommand(configCommand);
+    .showHelpAfterError('(run with --help for usage)');
+  const named = COMMANDS.filter(([names]) => commandName && names.includes(commandName));
+  for (const [, load] of named.length ? named : COMMANDS) {
+    for (const command of [await load()].flat()) program.addCommand(command);
+  }
+  return program;
 }
 
 /** Runs the program; known errors become one message on stderr and a non-zero exit code. */
 export async function main(argv: string[]): Promise<void> {
-  const program = buildProgram().exitOverride();
   try {
+    const program = (await buildProgram(argv[2])).exitOverride();
     await program.parseAsync(argv);
   } catch (error) {
     if (error instanceof CommanderError) {
