@@ -55,7 +55,7 @@ describe('the sdp program', () => {
       },
     );
     const shown = JSON.parse(withEnv.stdout);
-    expect(shown.groups).toEqual({ env: 'production', model: 'logistic' });
+    expect(shown.groups).toEqual({ env: 'production', model: 'logistic', tune: 'default' });
     expect(shown.config.server.port).toBe(9090);
     expect(shown.config.database.url).toBe('postgres://db/x');
   });

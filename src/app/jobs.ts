@@ -9,6 +9,7 @@ import { CsvFormatError } from '../data/kaggle-csv.js';
 import { UnrecoverableJobError } from '../platform/queue/errors.js';
 import type { JobHandlers } from '../platform/queue/job-queue.js';
 import type { Runtime } from './runtime.js';
+import { runTuneTrialJob, tuneTrialJobSchema } from '../tuning/tune-trial-job.js';
 
 /**
  * Every job sdp puts on its queue, as one discriminated union: parsed when enqueued and again
@@ -29,6 +30,7 @@ export const appJobSchema = z.discriminatedUnion('type', [
     /** Config overrides for the model and train sections, e.g. `["model=gbdt"]`. */
     overrides: z.array(z.string().max(500)).max(50),
   }),
+  tuneTrialJobSchema,
 ]);
 
 export type AppJobSchema = typeof appJobSchema;
@@ -79,6 +81,8 @@ function handlers(runtime: Runtime): JobHandlers<AppJobSchema> {
       const { runId, model, version, aliases, metrics } = result;
       return { runId, model, version, aliases, metrics };
     },
+    'tune-trial': (job, ctx) =>
+      runTuneTrialJob({ ...runtime.services, db: runtime.database.db, config: runtime.config }, job, ctx),
   };
 }
 

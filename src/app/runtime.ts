@@ -9,6 +9,7 @@ import { createJobQueue } from '../platform/queue/create-job-queue.js';
 import type { JobQueue } from '../platform/queue/job-queue.js';
 import { appJobSchema, type AppJobSchema } from './jobs.js';
 import { createServices, type Services } from './services.js';
+import { createServing, type ServingParts } from '../serving/create-serving.js';
 
 /**
  * Everything a process of sdp holds open: configuration, logger, database, object store and
@@ -23,6 +24,8 @@ export interface Runtime {
   blobs: BlobStore;
   queue: JobQueue<AppJobSchema>;
   services: Services;
+  /** Prediction service and rollouts; `predictions.start()` is called by the HTTP app. */
+  serving: ServingParts;
   readinessChecks(): ReadinessCheck[];
   close(): Promise<void>;
 }
@@ -56,6 +59,14 @@ export async function openRuntime(options: {
       `database ${database.kind} (${database.location}); queue ${queue.describe()}; objects ${blobs.describe()}`,
     );
 
+    const services = createServices(database.db, blobs);
+    const serving = createServing({
+      db: database.db,
+      registry: services.registry,
+      blobs,
+      config: config.serving,
+      log,
+    });
     return {
       config,
       groups: options.groups ?? {},
@@ -63,7 +74,8 @@ export async function openRuntime(options: {
       database,
       blobs,
       queue,
-      services: createServices(database.db, blobs),
+      services,
+      serving,
       readinessChecks: () => [
         { name: 'database', kind: database.kind, location: database.location, ping: database.ping },
         { name: 'queue', kind: queue.kind, location: queue.location, ping: () => queue.ping() },
@@ -75,6 +87,8 @@ export async function openRuntime(options: {
         },
       ],
       close: async () => {
+        // First, while the database is open: the buffered prediction log is flushed.
+        await serving.predictions.close();
         await queue.close({ timeoutMs: config.server.shutdownTimeoutMs });
         await blobs.close();
         await database.close();

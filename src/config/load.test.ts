@@ -20,7 +20,7 @@ function problemsOf(fn: () => unknown): string[] {
 describe('loadConfig', () => {
   it('composes the embedded defaults from base.yaml and the env group', () => {
     const { config, groups } = loadConfig({ env });
-    expect(groups).toEqual({ env: 'embedded', model: 'logistic' });
+    expect(groups).toEqual({ env: 'embedded', model: 'logistic', tune: 'default' });
     expect(config.server.port).toBe(8080);
     expect(config.database.url).toBe('embedded');
     expect(config.queue.url).toBe('inline');

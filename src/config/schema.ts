@@ -2,6 +2,9 @@ import { z } from 'zod';
 import { FEATURE_NAMES, type FeatureName } from '../data/record.js';
 import type { Params } from '../ml/estimator.js';
 import { buildPipeline } from '../ml/model-factory.js';
+import { surveySettingsSchema } from '../survey/survey-settings.js';
+import { tuneConfigSchema } from '../tuning/tune-config.js';
+import { servingConfigSchema } from '../serving/config-schema.js';
 
 /**
  * The validated shape of sdp's configuration. Every object is strict, so an unknown key is
@@ -118,6 +121,11 @@ export const configSchema = z.strictObject({
   model,
   train,
   registry,
+  serving: servingConfigSchema,
+  /** Hyperparameter search (`sdp tune`), config/tune/*.yaml. */
+  tune: tuneConfigSchema,
+  /** The survey (src/survey): k-anonymity, manual review, limits, crisis resources per locale. */
+  survey: surveySettingsSchema,
 });
 
 export type Config = z.infer<typeof configSchema>;

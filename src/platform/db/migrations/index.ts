@@ -2,6 +2,9 @@ import type { Migration } from 'kysely';
 import * as foundation from './0001-foundation.js';
 import * as datasets from './0002-datasets.js';
 import * as tracking from './0003-tracking.js';
+import * as serving from './0004-serving.js';
+import * as tuning from './0005-tuning.js';
+import * as survey from './0006-survey.js';
 
 /**
  * All migrations in order. Names sort in the order they must run; a released migration is
@@ -11,4 +14,7 @@ export const migrations: Record<string, Migration> = {
   '0001-foundation': foundation,
   '0002-datasets': datasets,
   '0003-tracking': tracking,
+  '0004-serving': serving,
+  '0005-tuning': tuning,
+  '0006-survey': survey,
 };

@@ -1,0 +1,360 @@
+/**
+ * Benchmark of the prediction service (issue 6): autocannon, 32 connections, 15 s per run,
+ * against the real program (`sdp serve`, embedded PGlite database, prediction log on) with a
+ * logistic and a gbdt champion trained on dev.csv (synthetic data when it is absent), in
+ * single and shadow mode, plus /v1/predict/batch with 100 records, and a bare Fastify
+ * hello-world in the same run as the ceiling. Every server runs in its own process, one at a
+ * time; autocannon runs here.
+ *
+ *   npx tsx bench/serve.ts [--duration 15] [--connections 32] [--only name,name]
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import pg from 'pg';
+import { openRuntime, type Runtime } from '../src/app/runtime.js';
+import { loadConfig } from '../src/config/load.js';
+import { devDatasetLocation } from '../src/data/dev-dataset.js';
+import { resolveDataset } from '../src/data/dataset-source.js';
+import { storeSyntheticDataset } from '../src/data/synthetic-dataset.js';
+import { createLogger } from '../src/platform/log.js';
+import { EXAMPLE_RESPONDENT } from '../src/serving/schemas.js';
+import { trainModel } from '../src/training/train-model.js';
+
+const REPO = fileURLToPath(new URL('../', import.meta.url));
+const MODEL = 'student-depression';
+
+function flag(name: string, fallback: string): string {
+  const at = process.argv.indexOf(`--${name}`);
+  return at >= 0 ? process.argv[at + 1] : fallback;
+}
+const DURATION = Number(flag('duration', '15'));
+const CONNECTIONS = Number(flag('connections', '32'));
+const ONLY = flag('only', '').split(',').filter(Boolean);
+/** Extra config overrides for every sdp server, e.g. `--extra serving.log.enabled=false`. */
+const EXTRA = flag('extra', '').split(' ').filter(Boolean);
+const WARMUP_S = 3;
+/** `--profile <dir>`: write a V8 CPU profile of each sdp server there (node --cpu-prof). */
+const PROFILE_DIR = flag('profile', '');
+
+/**
+ * `--postgres <admin url>`: run against PostgreSQL instead of the embedded database (a fresh
+ * database is created there and dropped afterwards), as distributed mode would.
+ */
+const POSTGRES_ADMIN = flag('postgres', '');
+const benchDatabase = `sdp_bench_serve_${Date.now()}`;
+const databaseUrl = POSTGRES_ADMIN
+  ? POSTGRES_ADMIN.replace(/\/[^/]*$/, `/${benchDatabase}`)
+  : 'embedded';
+
+const dataDir = mkdtempSync(path.join(tmpdir(), 'sdp-bench-serve-'));
+const baseOverrides = [
+  `dataDir=${dataDir}`,
+  `database.url=${databaseUrl}`,
+  'queue.url=inline',
+  'blobs.url=file',
+];
+
+async function adminQuery(statement: string): Promise<void> {
+  const client = new pg.Client({ connectionString: POSTGRES_ADMIN });
+  await client.connect();
+  try {
+    await client.query(statement);
+  } finally {
+    await client.end();
+  }
+}
+
+async function withRuntime<T>(
+  work: (runtime: Runtime) => Promise<T>,
+  extra: string[] = [],
+): Promise<T> {
+  const { config } = loadConfig({
+    env: {},
+    overrides: [...baseOverrides, 'log.level=warn', ...extra],
+  });
+  const runtime = await openRuntime({ config, log: createLogger(config) });
+  try {
+    return await work(runtime);
+  } finally {
+    await runtime.close();
+  }
+}
+
+/** Trains the two champions-to-be: version 1 logistic, version 2 gbdt. */
+async function prepare(): Promise<{ data: string }> {
+  const dev = devDatasetLocation();
+  return withRuntime(async (runtime) => {
+    const { config } = runtime;
+    const settings = { settings: config.data, config: {} };
+    const dataset = dev.exists
+      ? await resolveDataset(runtime.services.datasets, dev.path, settings)
+      : (await runtime.services.datasets.resolve(
+          (
+            await storeSyntheticDataset(runtime.services.datasets, {
+              rows: 20_000,
+              seed: 1,
+              ...settings,
+            })
+          ).datasetId,
+        ))!;
+    for (const model of ['logistic', 'gbdt']) {
+      const { config: modelConfig } = loadConfig({
+        env: {},
+        overrides: [...baseOverrides, `model=${model}`],
+      });
+      await trainModel(runtime.services, { dataset, config: modelConfig, codeVersion: 'bench' });
+    }
+    return {
+      data: dev.exists ? `dev.csv (${dataset.rows} rows)` : `synthetic (${dataset.rows} rows)`,
+    };
+  });
+}
+
+/** Sets the champion and (for shadow) starts a shadow rollout of the other version. */
+async function arrange(champion: number, shadowOf: number | null): Promise<void> {
+  await withRuntime(async ({ services, serving }) => {
+    const open = await serving.rollouts.status(MODEL);
+    if (open.rollout && (open.rollout.status === 'active' || open.rollout.status === 'paused'))
+      await serving.rollouts.abort(MODEL, 'bench');
+    await services.registry.setAlias(MODEL, 'champion', champion, {
+      actor: 'bench',
+      reason: 'benchmark setup',
+    });
+    if (shadowOf !== null) {
+      await serving.rollouts.start({
+        model: MODEL,
+        challengerVersion: shadowOf,
+        mode: 'shadow',
+        sampleRate: 1,
+        intervalMs: 86_400_000,
+        actor: 'bench',
+      });
+    }
+  });
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+    server.once('error', reject);
+  });
+}
+
+async function startProcess(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  ready: RegExp,
+): Promise<ChildProcess> {
+  const child = spawn(process.execPath, args, {
+    cwd: REPO,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 60_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk;
+      if (ready.test(output)) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`server exited (${code}):\n${output}`)));
+  });
+  child.stdout!.resume();
+  child.stderr!.resume();
+  return child;
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await exited;
+}
+
+/** The real program from the TypeScript sources (`sdp serve`), through tsx. */
+async function startSdp(port: number, extra: string[]): Promise<ChildProcess> {
+  const entry = path.join(dataDir, 'sdp-entry.mjs');
+  writeFileSync(
+    entry,
+    `import { main } from ${JSON.stringify(path.join(REPO, 'src/cli/main.ts'))};\nawait main(process.argv);\n`,
+  );
+  return startProcess(
+    [
+      ...(PROFILE_DIR ? ['--cpu-prof', '--cpu-prof-dir', PROFILE_DIR] : []),
+      '--import',
+      'tsx',
+      entry,
+      'serve',
+      ...baseOverrides,
+      `server.port=${port}`,
+      'server.host=127.0.0.1',
+      'log.format=json',
+      ...extra,
+    ],
+    {},
+    /sdp is running/,
+  );
+}
+
+/** The ceiling: Fastify's hello world, same machine, same load. */
+async function startHelloWorld(port: number): Promise<ChildProcess> {
+  const code =
+    "import Fastify from 'fastify';" +
+    'const app = Fastify();' +
+    "app.get('/', async () => ({ hello: 'world' }));" +
+    `await app.listen({ port: ${port}, host: '127.0.0.1' });` +
+    "console.log('hello-world listening');";
+  return startProcess(['--input-type=module', '-e', code], {}, /hello-world listening/);
+}
+
+interface Row {
+  name: string;
+  requestsPerSecond: number;
+  /** Server CPU time (user + system) per request: robust to other load on the machine. */
+  cpuUsPerRequest: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  non2xx: number;
+}
+
+/** CPU seconds (user + system) a process has used so far, from /proc. */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+}
+
+async function load(
+  name: string,
+  url: string,
+  pid: number,
+  options: { method?: 'GET' | 'POST'; body?: string },
+): Promise<Row> {
+  const request = {
+    url,
+    connections: CONNECTIONS,
+    method: options.method ?? 'GET',
+    headers: options.body ? { 'content-type': 'application/json' } : {},
+    body: options.body,
+  };
+  await autocannon({ ...request, duration: WARMUP_S });
+  const cpuBefore = cpuSeconds(pid);
+  const result = await autocannon({ ...request, duration: DURATION });
+  const cpu = cpuSeconds(pid) - cpuBefore;
+  const row = {
+    name,
+    requestsPerSecond: result.requests.average,
+    cpuUsPerRequest: (cpu / result.requests.total) * 1e6,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: result.errors + result.timeouts,
+    non2xx: result.non2xx,
+  };
+  process.stderr.write(
+    `  ${name}: ${Math.round(row.requestsPerSecond)} req/s, p99 ${row.p99} ms, server CPU ${row.cpuUsPerRequest.toFixed(0)} µs/request, non-2xx ${row.non2xx}\n`,
+  );
+  return row;
+}
+
+const single = JSON.stringify(EXAMPLE_RESPONDENT);
+const batch = JSON.stringify({
+  records: Array.from({ length: 100 }, (_, i) => ({
+    ...EXAMPLE_RESPONDENT,
+    age: 18 + (i % 20),
+    cgpa: 5 + (i % 50) / 10,
+  })),
+});
+
+interface Scenario {
+  name: string;
+  champion?: number;
+  shadowOf?: number | null;
+  extra?: string[];
+  path?: string;
+  body?: string;
+}
+
+const scenarios: Scenario[] = [
+  { name: 'hello-world (bare Fastify)' },
+  { name: 'logistic, single', champion: 1 },
+  { name: 'logistic, shadow (gbdt)', champion: 1, shadowOf: 2 },
+  { name: 'gbdt, single', champion: 2 },
+  { name: 'gbdt, shadow (logistic)', champion: 2, shadowOf: 1 },
+  { name: 'logistic, batch of 100', champion: 1, path: '/v1/predict/batch', body: batch },
+  { name: 'logistic, single, log.level=info', champion: 1, extra: ['log.level=info'] },
+];
+
+async function main(): Promise<void> {
+  if (POSTGRES_ADMIN) await adminQuery(`create database ${benchDatabase}`);
+  process.stderr.write(
+    `preparing models in ${dataDir} (database ${POSTGRES_ADMIN ? benchDatabase : 'embedded'})\n`,
+  );
+  const { data } = await prepare();
+  const rows: Row[] = [];
+  for (const scenario of scenarios) {
+    if (ONLY.length > 0 && !ONLY.some((only) => scenario.name.startsWith(only))) continue;
+    const port = await freePort();
+    let child: ChildProcess;
+    if (scenario.champion === undefined) {
+      child = await startHelloWorld(port);
+    } else {
+      await arrange(scenario.champion, scenario.shadowOf ?? null);
+      child = await startSdp(port, [...(scenario.extra ?? ['log.level=warn']), ...EXTRA]);
+    }
+    try {
+      const url = `http://127.0.0.1:${port}${scenario.champion === undefined ? '/' : (scenario.path ?? '/v1/predict')}`;
+      rows.push(
+        await load(
+          scenario.name,
+          url,
+          child.pid!,
+          scenario.champion === undefined ? {} : { method: 'POST', body: scenario.body ?? single },
+        ),
+      );
+    } finally {
+      await stop(child);
+    }
+  }
+  const ceiling = rows.find((row) => row.name.startsWith('hello-world'))?.requestsPerSecond;
+  const lines = [
+    `Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model.trim()}; autocannon ${CONNECTIONS} connections, ${DURATION} s (+${WARMUP_S} s warm-up);`,
+    `sdp serve, ${POSTGRES_ADMIN ? 'PostgreSQL' : 'embedded database (PGlite)'}, prediction log on; models trained on ${data}.`,
+    '',
+    '| run | req/s | vs hello-world | p50 ms | p99 ms | server CPU µs/req | errors | non-2xx |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    ...rows.map(
+      (row) =>
+        `| ${row.name} | ${Math.round(row.requestsPerSecond).toLocaleString('en')} | ${ceiling ? `${((row.requestsPerSecond / ceiling) * 100).toFixed(0)}%` : ''} | ${row.p50} | ${row.p99} | ${row.cpuUsPerRequest.toFixed(0)} | ${row.errors} | ${row.non2xx} |`,
+    ),
+  ];
+  lines.push(
+    '',
+    `load average at the end: ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(', ')}`,
+  );
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+main()
+  .catch((error) => {
+    process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
+    process.exitCode = 1;
+  })
+  .finally(async () => {
+    rmSync(dataDir, { recursive: true, force: true });
+    if (POSTGRES_ADMIN) await adminQuery(`drop database if exists ${benchDatabase}`);
+  });

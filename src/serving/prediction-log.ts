@@ -1,0 +1,132 @@
+import type { Respondent } from '../data/record.js';
+import type { PredictionRoute } from './tables.js';
+
+/** One prediction, as the log keeps it. */
+export interface PredictionLogEntry {
+  /** Epoch milliseconds. */
+  at: number;
+  model: string;
+  version: number;
+  route: PredictionRoute;
+  requestKey: string;
+  rolloutId: string | null;
+  inputs: Respondent;
+  probability: number | null;
+  label: 0 | 1 | null;
+  latencyUs: number;
+  error: string | null;
+}
+
+/** Where batches go (the database, through the repository). */
+export interface PredictionLogSink {
+  write(entries: readonly PredictionLogEntry[]): Promise<void>;
+}
+
+/** Counters of the log, for /v1/serving/status and metrics. */
+export interface PredictionLogStats {
+  /** Accepted into the buffer. */
+  accepted: number;
+  written: number;
+  /** Refused because the buffer was full: the response was not slowed down for them. */
+  dropped: number;
+  /** Lost because a batch could not be written. */
+  failed: number;
+  pending: number;
+}
+
+export interface PredictionLogOptions {
+  bufferSize: number;
+  batchSize: number;
+  flushIntervalMs: number;
+  onWriteError?: (error: unknown, lost: number) => void;
+}
+
+/**
+ * The prediction log: `append` only pushes onto a bounded in-memory buffer (it never waits
+ * for the database), and a background flush writes the buffer in batches. When the buffer is
+ * full, entries are dropped and counted rather than slowing responses; `close` flushes the
+ * rest, for graceful shutdown.
+ */
+export class PredictionLog {
+  private buffer: PredictionLogEntry[] = [];
+  private writing: readonly PredictionLogEntry[] = [];
+  private flushing: Promise<void> | null = null;
+  private flushScheduled = false;
+  private readonly timer: NodeJS.Timeout;
+  private closed = false;
+  private readonly counts = { accepted: 0, written: 0, dropped: 0, failed: 0 };
+
+  constructor(
+    private readonly sink: PredictionLogSink,
+    private readonly options: PredictionLogOptions,
+  ) {
+    this.timer = setInterval(() => void this.flush(), options.flushIntervalMs);
+    this.timer.unref();
+  }
+
+  /** Buffers an entry; false when it was dropped (buffer full, or the log is closed). */
+  append(entry: PredictionLogEntry): boolean {
+    if (this.closed || this.buffer.length >= this.options.bufferSize) {
+      this.counts.dropped++;
+      return false;
+    }
+    this.buffer.push(entry);
+    this.counts.accepted++;
+    if (this.buffer.length >= this.options.batchSize && !this.flushScheduled && !this.flushing) {
+      this.flushScheduled = true;
+      setImmediate(() => {
+        this.flushScheduled = false;
+        void this.flush();
+      });
+    }
+    return true;
+  }
+
+  /** True when an entry with this key is buffered or being written (not yet queryable). */
+  hasPending(requestKey: string): boolean {
+    return (
+      this.buffer.some((entry) => entry.requestKey === requestKey) ||
+      this.writing.some((entry) => entry.requestKey === requestKey)
+    );
+  }
+
+  stats(): PredictionLogStats {
+    return { ...this.counts, pending: this.buffer.length + this.writing.length };
+  }
+
+  /** Writes everything buffered so far; concurrent callers share one flush. */
+  flush(): Promise<void> {
+    this.flushing ??= this.drain().finally(() => {
+      this.flushing = null;
+    });
+    return this.flushing;
+  }
+
+  /** Stops accepting entries and writes what is buffered. */
+  async close(): Promise<void> {
+    this.closed = true;
+    clearInterval(this.timer);
+    await this.flushing;
+    await this.flush();
+  }
+
+  private async drain(): Promise<void> {
+    while (this.buffer.length > 0) {
+      const batch =
+        this.buffer.length <= this.options.batchSize
+          ? this.buffer
+          : this.buffer.slice(0, this.options.batchSize);
+      this.buffer = batch === this.buffer ? [] : this.buffer.slice(batch.length);
+      this.writing = batch;
+      try {
+        await this.sink.write(batch);
+        this.counts.written += batch.length;
+      } catch (error) {
+        this.counts.failed += batch.length;
+        this.options.onWriteError?.(error, batch.length);
+      } finally {
+        this.writing = [];
+      }
+    }
+  }
+}

@@ -1,0 +1,283 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { databaseBackends } from '../../test/harness/backends.js';
+import type { Respondent } from '../data/record.js';
+import { createHttpServer, type App } from '../platform/http/server.js';
+import { createLogger } from '../platform/log.js';
+import { loadRegisteredModel } from '../training/model-loader.js';
+import { createServing, type ServingParts } from './create-serving.js';
+import { servingRoutes } from './routes.js';
+import { MODEL, openServingFixture, type ServingFixture } from './testing/serving-fixture.js';
+
+const strip = ({
+  depression: _label,
+  ...record
+}: Respondent & { depression: number }): Respondent => record;
+
+describe.each(databaseBackends)('prediction service over HTTP ($name)', (backend) => {
+  let fixture: ServingFixture;
+  let serving: ServingParts;
+  let app: App;
+  let records: Respondent[];
+
+  beforeAll(async () => {
+    fixture = await openServingFixture(backend);
+    records = fixture.traffic.map(strip);
+    const { services, database, config } = fixture;
+    serving = createServing({
+      db: database.db,
+      registry: services.registry,
+      blobs: services.blobs,
+      config: { ...config.serving, refreshIntervalMs: 60_000 },
+    });
+    await serving.predictions.start({ analyseRollouts: false });
+    app = await createHttpServer({
+      log: createLogger({ log: { level: 'silent', format: 'json' } } as never),
+      version: 'test',
+      routes: [servingRoutes(serving.predictions, config.serving)],
+    });
+  });
+  afterAll(async () => {
+    await app?.close();
+    await serving?.predictions.close();
+    await fixture?.cleanup();
+  });
+
+  const predict = (record: unknown, key?: string) =>
+    app.inject({
+      method: 'POST',
+      url: '/v1/predict',
+      payload: record as object,
+      headers: key ? { 'x-request-key': key } : {},
+    });
+
+  it('scores a record like the registered pipeline, with version, label and contributions', async () => {
+    const champion = await loadRegisteredModel(
+      fixture.services.registry,
+      fixture.services.blobs,
+      `${MODEL}@champion`,
+    );
+    const expected = champion.pipeline.predictProba(records.slice(0, 20));
+    for (let i = 0; i < 20; i++) {
+      const response = await predict(records[i], `parity-${i}`);
+      expect(response.statusCode).toBe(200);
+      const body = response.json();
+      expect(Math.abs(body.probability - expected[i])).toBeLessThan(1e-9);
+      expect(body).toMatchObject({
+        requestKey: `parity-${i}`,
+        label: expected[i] >= champion.artifact.threshold ? 1 : 0,
+        model: MODEL,
+        version: fixture.good,
+        route: 'champion',
+      });
+      expect(body.contributions).toHaveLength(5);
+      const sizes = body.contributions.map((c: { value: number }) => Math.abs(c.value));
+      expect(sizes).toEqual([...sizes].sort((a, b) => b - a));
+    }
+  });
+
+  it('answers an unseen category (never a 500) and lists every bad field as problem+json', async () => {
+    const unseen = await predict({ ...records[0], city: 'Atlantis', degree: 'Unknown degree' });
+    expect(unseen.statusCode).toBe(200);
+    const { cgpa: _cgpa, ...missingCgpa } = records[0];
+    const bad = await predict({ ...missingCgpa, age: 'twenty', gender: 'Other', extra: 1 });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.headers['content-type']).toMatch(/application\/problem\+json/);
+    const fields = bad.json().errors.map((e: { field: string }) => e.field);
+    expect(fields).toEqual(expect.arrayContaining(['body.age', 'body.gender', 'body.cgpa']));
+    expect(fields.length).toBeGreaterThanOrEqual(4); // …and the unknown key
+  });
+
+  it('scores a batch on one version and refuses one over the configured size', async () => {
+    const response = await app.inject({
+      method: 'POST',
+      url: '/v1/predict/batch',
+      payload: { records: records.slice(0, 100) },
+      headers: { 'x-request-key': 'batch-1' },
+    });
+    expect(response.statusCode).toBe(200);
+    const { predictions } = response.json();
+    expect(predictions).toHaveLength(100);
+    expect(predictions[7].requestKey).toBe('batch-1/7');
+    const tooMany = await app.inject({
+      method: 'POST',
+      url: '/v1/predict/batch',
+      payload: { records: records.slice(0, fixture.config.serving.maxBatchSize + 1) },
+    });
+    expect(tooMany.statusCode).toBe(400);
+  });
+
+  it('canary: sends about the configured share to the challenger, sticky per request key', async () => {
+    await serving.rollouts.start({
+      model: MODEL,
+      challengerVersion: fixture.bad,
+      mode: 'canary',
+      steps: [30, 100],
+      intervalMs: 3_600_000,
+      actor: 'test',
+    });
+    await serving.predictions.refresh();
+    expect(serving.predictions.status()).toMatchObject({ mode: 'canary', weight: 30 });
+    const n = 1000;
+    let canary = 0;
+    for (let i = 0; i < n; i++) {
+      const result = serving.predictions.predictNow(records[i % records.length], `client-${i}`);
+      if (result.route === 'canary') {
+        canary++;
+        expect(result.version).toBe(fixture.bad);
+      } else expect(result.version).toBe(fixture.good);
+    }
+    // Binomial(1000, 0.3): sd ≈ 14.5; ±4 sd.
+    expect(Math.abs(canary - 0.3 * n)).toBeLessThan(58);
+    for (let i = 0; i < 50; i++) {
+      const first = (await predict(records[i], `sticky-${i}`)).json();
+      for (let repeat = 0; repeat < 3; repeat++) {
+        const again = (await predict(records[(i + repeat + 1) % 100], `sticky-${i}`)).json();
+        expect([again.route, again.version]).toEqual([first.route, first.version]);
+      }
+    }
+    for (let b = 0; b < 10; b++) {
+      const batch = (
+        await app.inject({
+          method: 'POST',
+          url: '/v1/predict/batch',
+          payload: { records: records.slice(0, 20) },
+          headers: { 'x-request-key': `batch-client-${b}` },
+        })
+      ).json();
+      expect(new Set(batch.predictions.map((p: { version: number }) => p.version)).size).toBe(1);
+    }
+    await serving.rollouts.abort(MODEL, 'test');
+    await serving.predictions.refresh();
+    expect(serving.predictions.status().mode).toBe('single');
+  });
+
+  it('shadow: responses are exactly the champion’s, and the challenger’s answers are only logged', async () => {
+    const before = await Promise.all(
+      records.slice(0, 40).map((r, i) => predict(r, `shadow-${i}`).then((x) => x.json())),
+    );
+    const rollout = await serving.rollouts.start({
+      model: MODEL,
+      challengerVersion: fixture.bad,
+      mode: 'shadow',
+      intervalMs: 3_600_000,
+      actor: 'test',
+    });
+    await serving.predictions.refresh();
+    expect(serving.predictions.status()).toMatchObject({
+      mode: 'shadow',
+      challenger: { version: fixture.bad },
+    });
+    const during = await Promise.all(
+      records.slice(0, 40).map((r, i) => predict(r, `shadow-${i}`).then((x) => x.json())),
+    );
+    expect(during).toEqual(before);
+    await new Promise((resolve) => setImmediate(resolve));
+    const status = await serving.rollouts.status(MODEL);
+    await waitFor(async () => {
+      await flushLog();
+      const counts = await serving.rollouts.status(MODEL).then((s) => s.stepCounts);
+      return counts.shadow === 40 && counts.champion === 40;
+    });
+    expect(status.rollout?.id).toBe(rollout.id);
+    const shadowRows = await fixture.database.db
+      .selectFrom('prediction_log')
+      .select(['version', 'probability'])
+      .where('route', '=', 'shadow')
+      .where('rollout_id', '=', rollout.id)
+      .execute();
+    expect(new Set(shadowRows.map((row) => row.version))).toEqual(new Set([fixture.bad]));
+    await serving.rollouts.abort(MODEL, 'test');
+    await serving.predictions.refresh();
+  });
+
+  it('picks up an alias change under load without failing a request', async () => {
+    const { registry } = fixture.services;
+    const statuses: number[] = [];
+    const versions = new Set<number>();
+    let stop = false;
+    const client = async (c: number) => {
+      for (let i = 0; !stop; i++) {
+        const response = await predict(records[(c * 97 + i) % records.length], `load-${c}-${i}`);
+        statuses.push(response.statusCode);
+        versions.add(response.json().version);
+      }
+    };
+    const clients = Array.from({ length: 8 }, (_, c) => client(c));
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    await registry.setAlias(MODEL, 'champion', fixture.bad, {
+      actor: 'test',
+      reason: 'alias change under load',
+    });
+    await serving.predictions.refresh();
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    stop = true;
+    await Promise.all(clients);
+    expect(statuses.length).toBeGreaterThan(50);
+    expect(statuses.every((status) => status === 200)).toBe(true);
+    expect(versions).toEqual(new Set([fixture.good, fixture.bad]));
+    expect((await predict(records[0])).json().version).toBe(fixture.bad);
+    await registry.setAlias(MODEL, 'champion', fixture.good, { actor: 'test', reason: 'restore' });
+    await serving.predictions.refresh();
+  });
+
+  it('documents the routes in OpenAPI with examples, as a screening aid', async () => {
+    const document = (await app.inject({ method: 'GET', url: '/openapi.json' })).json();
+    const predictOperation = document.paths['/v1/predict'].post;
+    expect(predictOperation.description).toMatch(/never a diagnosis/);
+    expect(JSON.stringify(predictOperation.requestBody)).toContain('"academic_pressure":4');
+    expect(Object.keys(predictOperation.responses)).toEqual(
+      expect.arrayContaining(['200', '400', '503']),
+    );
+    expect(document.paths['/v1/predict/batch'].post).toBeDefined();
+    expect(document.paths['/v1/feedback'].post).toBeDefined();
+  });
+
+  it('joins feedback to a logged prediction, over HTTP and through the service', async () => {
+    await predict(records[3], 'feedback-1');
+    const response = await app.inject({
+      method: 'POST',
+      url: '/v1/feedback',
+      payload: { requestKey: 'feedback-1', label: 1 },
+    });
+    expect(response.statusCode).toBe(202);
+    expect(response.json()).toEqual({ requestKey: 'feedback-1', label: 1, matched: true });
+    expect(await serving.predictions.recordOutcome('never-predicted', 0)).toBe(false);
+    await flushLog();
+    const joined = await fixture.database.db
+      .selectFrom('prediction_log as p')
+      .innerJoin('prediction_feedback as f', 'f.request_key', 'p.request_key')
+      .select(['f.label', 'p.probability'])
+      .where('p.request_key', '=', 'feedback-1')
+      .execute();
+    expect(joined).toHaveLength(1);
+    expect(joined[0].label).toBe(1);
+  });
+
+  it('flushes every buffered prediction on close', async () => {
+    const { db } = fixture.database;
+    const count = async () =>
+      Number(
+        (
+          await db
+            .selectFrom('prediction_log')
+            .select((eb) => eb.fn.countAll<string>().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
+    for (let i = 0; i < 30; i++) serving.predictions.predictNow(records[i], `close-${i}`);
+    const accepted = serving.predictions.status().log.accepted;
+    await serving.predictions.close();
+    expect(await count()).toBe(accepted);
+    expect(serving.predictions.status().log).toMatchObject({ dropped: 0, failed: 0, pending: 0 });
+  });
+
+  const flushLog = () => serving.predictions.flushLog();
+});
+
+async function waitFor(check: () => Promise<boolean>, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
