@@ -34,8 +34,19 @@ async function freshDatabase(name: string): Promise<string> {
 }
 
 const big = path.join(work, `synthetic-${bigRows}.csv`);
-const synth = await measure(process.execPath, [sdp, 'synth', '--rows', String(bigRows), '--seed', '7', '--out', big]);
-console.log(`generated ${bigRows} synthetic rows (${(statSync(big).size / 2 ** 20).toFixed(0)} MiB) in ${fmt(synth.ms)}`);
+const synth = await measure(process.execPath, [
+  sdp,
+  'synth',
+  '--rows',
+  String(bigRows),
+  '--seed',
+  '7',
+  '--out',
+  big,
+]);
+console.log(
+  `generated ${bigRows} synthetic rows (${(statSync(big).size / 2 ** 20).toFixed(0)} MiB) in ${fmt(synth.ms)}`,
+);
 
 const files = [
   { label: 'dev.csv', file: dev, rows: 22_320 },
@@ -46,8 +57,17 @@ const lines: string[] = [];
 for (const { label, file, rows } of files) {
   // Reference: raw COPY of the bytes, one text column per line.
   const url = await freshDatabase('sdp_bench_copy');
-  const copy = await measure('psql', [url, '-q', '-c', 'create table raw (line text)', '-c', `\\copy raw from '${file}' with (format text)`]);
-  lines.push(`| ${label} | psql \\copy (reference, no parsing) | ${fmt(copy.ms)} | ${Math.round(rows / (copy.ms / 1000)).toLocaleString('en')} | ${copy.peakRssMiB.toFixed(0)} (psql) |`);
+  const copy = await measure('psql', [
+    url,
+    '-q',
+    '-c',
+    'create table raw (line text)',
+    '-c',
+    `\\copy raw from '${file}' with (format text)`,
+  ]);
+  lines.push(
+    `| ${label} | psql \\copy (reference, no parsing) | ${fmt(copy.ms)} | ${Math.round(rows / (copy.ms / 1000)).toLocaleString('en')} | ${copy.peakRssMiB.toFixed(0)} (psql) |`,
+  );
 
   for (const backend of ['postgres', 'embedded'] as const) {
     const env: NodeJS.ProcessEnv =

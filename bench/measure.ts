@@ -15,10 +15,17 @@ export interface Measurement {
  * the kernel's high-water mark (VmHWM), sampled until the process exits, so no external tool
  * is needed.
  */
-export function measure(command: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<Measurement> {
+export function measure(
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<Measurement> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     let peakKiB = 0;
@@ -36,7 +43,13 @@ export function measure(command: string, args: string[], env: NodeJS.ProcessEnv 
     child.once('error', reject);
     child.once('exit', (code) => {
       clearInterval(timer);
-      resolve({ ms: performance.now() - started, peakRssMiB: peakKiB / 1024, stdout, stderr, code });
+      resolve({
+        ms: performance.now() - started,
+        peakRssMiB: peakKiB / 1024,
+        stdout,
+        stderr,
+        code,
+      });
     });
   });
 }

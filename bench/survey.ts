@@ -28,7 +28,12 @@ interface AutocannonRequest {
   setupRequest(request: object): object;
   onResponse(status: number, body: string): void;
 }
-type Autocannon = (options: { url: string; connections: number; duration: number; requests: AutocannonRequest[] }) => Promise<{
+type Autocannon = (options: {
+  url: string;
+  connections: number;
+  duration: number;
+  requests: AutocannonRequest[];
+}) => Promise<{
   latency: { p50: number; p90: number; p99: number; max: number };
   errors: number;
   timeouts: number;
@@ -68,8 +73,17 @@ const databaseUrl = await freshDatabase('sdp_bench_survey');
 const port = await freePort();
 const server = spawn(
   process.execPath,
-  [path.join(root, 'bin', 'sdp.js'), 'serve', 'survey.rateLimit.submissions=1000000000', 'log.format=json'],
-  { cwd: root, env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), HOST: '127.0.0.1' }, stdio: ['ignore', 'ignore', 'ignore'] },
+  [
+    path.join(root, 'bin', 'sdp.js'),
+    'serve',
+    'survey.rateLimit.submissions=1000000000',
+    'log.format=json',
+  ],
+  {
+    cwd: root,
+    env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), HOST: '127.0.0.1' },
+    stdio: ['ignore', 'ignore', 'ignore'],
+  },
 );
 const base = `http://127.0.0.1:${port}`;
 for (let tries = 0; ; tries++) {
@@ -103,9 +117,20 @@ function run(duration: number, record: boolean) {
         setupRequest: (request) => {
           // Mostly new submissions; 1 in 20 a retry of one already accepted.
           const retry = accepted.size > 100 && Math.random() < 0.05;
-          const submissionId = retry ? [...accepted][Math.floor(Math.random() * Math.min(accepted.size, 1000))] : randomUUID();
+          const submissionId = retry
+            ? [...accepted][Math.floor(Math.random() * Math.min(accepted.size, 1000))]
+            : randomUUID();
           sent.add(submissionId);
-          return { ...request, body: JSON.stringify({ submissionId, locale: 'en', questionnaireVersion: QUESTIONNAIRE_VERSION, consent: true, answers }) };
+          return {
+            ...request,
+            body: JSON.stringify({
+              submissionId,
+              locale: 'en',
+              questionnaireVersion: QUESTIONNAIRE_VERSION,
+              consent: true,
+              answers,
+            }),
+          };
         },
         onResponse: (status, body) => {
           if (status === 201 || status === 200) {
@@ -135,8 +160,14 @@ await client.connect();
 const { rows } = await client.query<{ total: number; distinct_ids: number }>(
   'select count(*)::int as total, count(distinct submission_id)::int as distinct_ids from survey_response',
 );
-const found = await client.query<{ n: number }>('select count(*)::int as n from survey_response where submission_id = any($1::uuid[])', [[...accepted]]);
-const fromSent = await client.query<{ n: number }>('select count(*)::int as n from survey_response where submission_id = any($1::uuid[])', [[...sent]]);
+const found = await client.query<{ n: number }>(
+  'select count(*)::int as n from survey_response where submission_id = any($1::uuid[])',
+  [[...accepted]],
+);
+const fromSent = await client.query<{ n: number }>(
+  'select count(*)::int as n from survey_response where submission_id = any($1::uuid[])',
+  [[...sent]],
+);
 await client.end();
 
 const lost = accepted.size - found.rows[0].n;

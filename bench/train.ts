@@ -20,10 +20,18 @@ const dev = process.env.SDP_DATASET ?? path.join(root, '../shared/data/student-d
 const dataDir = mkdtempSync(path.join(tmpdir(), 'sdp-bench-train-'));
 const env = { SDP_DATA_DIR: dataDir, LOG_LEVEL: 'warn', DATABASE_URL: '', REDIS_URL: '' };
 
-execFileSync(process.execPath, [sdp, 'ingest', dev, '--name', 'dev'], { env: { ...process.env, ...env } });
-console.log('| model | sdp train wall | peak RSS MiB | CV ROC-AUC | test ROC-AUC | Brier |\n|---|---|---|---|---|---|');
+execFileSync(process.execPath, [sdp, 'ingest', dev, '--name', 'dev'], {
+  env: { ...process.env, ...env },
+});
+console.log(
+  '| model | sdp train wall | peak RSS MiB | CV ROC-AUC | test ROC-AUC | Brier |\n|---|---|---|---|---|---|',
+);
 for (const model of ['logistic', 'gbdt']) {
-  const run = await measure(process.execPath, [sdp, 'train', '--data', 'dev', `model=${model}`, '--json'], env);
+  const run = await measure(
+    process.execPath,
+    [sdp, 'train', '--data', 'dev', `model=${model}`, '--json'],
+    env,
+  );
   if (run.code !== 0) throw new Error(run.stderr);
   const { metrics } = JSON.parse(run.stdout);
   console.log(

@@ -9,7 +9,10 @@ import { launchBrowser } from './harness/browser.js';
 import { createTestDatabase } from './harness/context.js';
 import { startSdp, type SdpProcess } from './harness/sdp-process.js';
 
-const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+const AXE_SOURCE = readFileSync(
+  createRequire(import.meta.url).resolve('axe-core/axe.min.js'),
+  'utf8',
+);
 const PHONE = { width: 360, height: 740 };
 
 type Browser = Awaited<ReturnType<typeof launchBrowser>>;
@@ -23,7 +26,10 @@ describe('the survey in a browser (PostgreSQL)', () => {
 
   beforeAll(async () => {
     const url = await createTestDatabase();
-    sdp = await startSdp({ env: { DATABASE_URL: url }, args: ['survey.rateLimit.submissions=1000'] });
+    sdp = await startSdp({
+      env: { DATABASE_URL: url },
+      args: ['survey.rateLimit.submissions=1000'],
+    });
     browser = await launchBrowser();
     db = new pg.Client({ connectionString: url });
     await db.connect();
@@ -56,9 +62,15 @@ describe('the survey in a browser (PostgreSQL)', () => {
         .then((result) => result.violations.map((v) => v.id + ': ' + v.nodes.map((n) => n.target.join(' ')).join(', ')))`);
     expect(violations, where).toEqual([]);
     // Phone width: nothing scrolls sideways.
-    expect(await page.evaluate('document.documentElement.scrollWidth <= window.innerWidth'), `${where}: fits the phone width`).toBe(true);
+    expect(
+      await page.evaluate('document.documentElement.scrollWidth <= window.innerWidth'),
+      `${where}: fits the phone width`,
+    ).toBe(true);
     // Crisis resources on every page.
-    expect(await page.locator('.help-banner a[href="tel:116123"]').count(), `${where}: help banner`).toBe(1);
+    expect(
+      await page.locator('.help-banner a[href="tel:116123"]').count(),
+      `${where}: help banner`,
+    ).toBe(1);
     expect(await page.locator('#help li').count(), `${where}: help list`).toBeGreaterThanOrEqual(4);
   }
 
@@ -69,12 +81,19 @@ describe('the survey in a browser (PostgreSQL)', () => {
   }
 
   /** Fills one page with the mouse and the form's labels. */
-  async function fillWithPointer(page: Page, pageIndex: number, answers: Record<string, AnswerValue>) {
-    for (const item of ITEMS.filter((candidate) => candidate.page === PAGES[pageIndex] && isAsked(candidate, answers))) {
+  async function fillWithPointer(
+    page: Page,
+    pageIndex: number,
+    answers: Record<string, AnswerValue>,
+  ) {
+    for (const item of ITEMS.filter(
+      (candidate) => candidate.page === PAGES[pageIndex] && isAsked(candidate, answers),
+    )) {
       const value = answers[item.id];
       if (value === undefined || value === null) continue;
       if (item.kind === 'number') await page.fill(`#q-${item.id}`, String(value));
-      else if (item.kind === 'choice' && item.display === 'select') await page.selectOption(`#q-${item.id}`, String(value));
+      else if (item.kind === 'choice' && item.display === 'select')
+        await page.selectOption(`#q-${item.id}`, String(value));
       else await page.check(`#q-${item.id}-${optionIndex(item, value)}`);
     }
   }
@@ -82,15 +101,24 @@ describe('the survey in a browser (PostgreSQL)', () => {
   /** Moves focus with Tab only until `selector` has it. */
   async function tabTo(page: Page, selector: string): Promise<void> {
     for (let presses = 0; presses < 120; presses++) {
-      if (await page.evaluate(`document.activeElement?.matches(${JSON.stringify(selector)}) ?? false`)) return;
+      if (
+        await page.evaluate(`document.activeElement?.matches(${JSON.stringify(selector)}) ?? false`)
+      )
+        return;
       await page.keyboard.press('Tab');
     }
     throw new Error(`Tab never reached ${selector}`);
   }
 
   /** Fills one page with the keyboard alone: Tab, arrows, Space, typing. */
-  async function fillWithKeyboard(page: Page, pageIndex: number, answers: Record<string, AnswerValue>) {
-    for (const item of ITEMS.filter((candidate) => candidate.page === PAGES[pageIndex] && isAsked(candidate, answers))) {
+  async function fillWithKeyboard(
+    page: Page,
+    pageIndex: number,
+    answers: Record<string, AnswerValue>,
+  ) {
+    for (const item of ITEMS.filter(
+      (candidate) => candidate.page === PAGES[pageIndex] && isAsked(candidate, answers),
+    )) {
       const value = answers[item.id];
       if (value === undefined || value === null) continue;
       if (item.kind === 'number') {
@@ -98,7 +126,8 @@ describe('the survey in a browser (PostgreSQL)', () => {
         await page.keyboard.type(String(value));
       } else if (item.kind === 'choice' && item.display === 'select') {
         await tabTo(page, `#q-${item.id}`);
-        for (let i = 0; i <= item.values.indexOf(value as string); i++) await page.keyboard.press('ArrowDown');
+        for (let i = 0; i <= item.values.indexOf(value as string); i++)
+          await page.keyboard.press('ArrowDown');
         expect(await page.inputValue(`#q-${item.id}`)).toBe(value);
       } else {
         await tabTo(page, `[name="${item.id}"]`);
@@ -110,7 +139,10 @@ describe('the survey in a browser (PostgreSQL)', () => {
   }
 
   async function storedRow(submissionId: string) {
-    const { rows } = await db.query('select *, submitted_on::text as day from survey_response where submission_id = $1', [submissionId]);
+    const { rows } = await db.query(
+      'select *, submitted_on::text as day from survey_response where submission_id = $1',
+      [submissionId],
+    );
     return rows;
   }
 
@@ -129,7 +161,9 @@ describe('the survey in a browser (PostgreSQL)', () => {
       if (request.method() === 'POST') posted.push(request.postData() ?? '');
     });
     for (let index = 0; index < PAGES.length; index++) {
-      expect(await page.locator('.progress-text').textContent()).toBe(`Page ${index + 1} of ${PAGES.length}`);
+      expect(await page.locator('.progress-text').textContent()).toBe(
+        `Page ${index + 1} of ${PAGES.length}`,
+      );
       if (index === 0) {
         // An empty page: every required question is reported, announced and linked.
         await page.getByRole('button', { name: 'Next' }).click();
@@ -144,29 +178,50 @@ describe('the survey in a browser (PostgreSQL)', () => {
         expect(await page.inputValue('#q-age')).toBe('21');
         await page.getByRole('button', { name: 'Next' }).click();
       }
-      await page.getByRole('button', { name: index === PAGES.length - 1 ? 'Submit answers' : 'Next' }).click();
+      await page
+        .getByRole('button', { name: index === PAGES.length - 1 ? 'Submit answers' : 'Next' })
+        .click();
     }
     await page.getByRole('heading', { name: 'Thank you for taking part' }).waitFor();
-    expect(await page.locator('.score').textContent()).toBe('Your PHQ-9 score: 10 of 27 (moderate depressive symptoms).');
-    expect(await page.locator('.not-diagnosis').textContent()).toContain('screening result, not a diagnosis');
+    expect(await page.locator('.score').textContent()).toBe(
+      'Your PHQ-9 score: 10 of 27 (moderate depressive symptoms).',
+    );
+    expect(await page.locator('.not-diagnosis').textContent()).toContain(
+      'screening result, not a diagnosis',
+    );
     expect(await page.locator('main').textContent()).not.toMatch(/probabilit|model|score 0\./i);
     await expectAccessible(page, 'end');
 
     const body = JSON.parse(posted[0]) as { submissionId: string };
     const [row] = await storedRow(body.submissionId);
-    expect(row).toMatchObject({ state: 'training', phq9_total: 10, phq9_label: 1, locale: 'en', day: new Date().toISOString().slice(0, 10) });
+    expect(row).toMatchObject({
+      state: 'training',
+      phq9_total: 10,
+      phq9_label: 1,
+      locale: 'en',
+      day: new Date().toISOString().slice(0, 10),
+    });
 
     // Double submit: the same body again stores nothing new and returns the same receipt.
     const receipt = await page.locator('#receipt-code').textContent();
     const replay = await page.evaluate(async (data) => {
-      const response = await fetch('/v1/survey/responses', { method: 'POST', headers: { 'content-type': 'application/json' }, body: data });
-      return { status: response.status, receipt: ((await response.json()) as { receiptCode: string }).receiptCode };
+      const response = await fetch('/v1/survey/responses', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: data,
+      });
+      return {
+        status: response.status,
+        receipt: ((await response.json()) as { receiptCode: string }).receiptCode,
+      };
     }, posted[0]);
     expect(replay).toEqual({ status: 200, receipt });
     expect(await storedRow(body.submissionId)).toHaveLength(1);
 
     await page.getByRole('button', { name: 'Delete my response' }).click();
-    expect(await page.locator('#delete-status').textContent()).toBe('Your response has been deleted.');
+    expect(await page.locator('#delete-status').textContent()).toBe(
+      'Your response has been deleted.',
+    );
     expect(await storedRow(body.submissionId)).toHaveLength(0);
     await page.context().close();
   });
@@ -182,31 +237,53 @@ describe('the survey in a browser (PostgreSQL)', () => {
     await page.keyboard.press('Space');
     await page.keyboard.press('Enter');
 
-    const answers = studentAnswers({ gender: 'male', profession: 'Teacher', work_pressure: 2, job_satisfaction: 4, degree: 'MBA' }, [0, 1, 0, 1, 0, 1, 0, 0, 0]);
+    const answers = studentAnswers(
+      {
+        gender: 'male',
+        profession: 'Teacher',
+        work_pressure: 2,
+        job_satisfaction: 4,
+        degree: 'MBA',
+      },
+      [0, 1, 0, 1, 0, 1, 0, 0, 0],
+    );
     const posts: string[] = [];
     page.on('request', (request) => {
       if (request.method() === 'POST') posts.push(request.postData() ?? '');
     });
     for (let index = 0; index < PAGES.length; index++) {
-      expect(await page.locator('.progress-text').textContent()).toBe(`Strona ${index + 1} z ${PAGES.length}`);
+      expect(await page.locator('.progress-text').textContent()).toBe(
+        `Strona ${index + 1} z ${PAGES.length}`,
+      );
       await fillWithKeyboard(page, index, answers);
       await expectAccessible(page, `strona ${index + 1}`);
       const last = index === PAGES.length - 1;
       await tabTo(page, 'button.primary');
-      expect(await page.evaluate('document.activeElement?.textContent')).toBe(last ? 'Wyślij odpowiedzi' : 'Dalej');
+      expect(await page.evaluate('document.activeElement?.textContent')).toBe(
+        last ? 'Wyślij odpowiedzi' : 'Dalej',
+      );
       if (last) await page.locator('button.primary').dblclick();
       else await page.keyboard.press('Enter');
     }
     await page.getByRole('heading', { name: 'Dziękujemy za udział w ankiecie' }).waitFor();
-    expect(await page.locator('.score').textContent()).toBe('Wynik PHQ-9: 3 z 27 (minimalne objawy depresji).');
+    expect(await page.locator('.score').textContent()).toBe(
+      'Wynik PHQ-9: 3 z 27 (minimalne objawy depresji).',
+    );
     expect(await page.locator('.not-diagnosis').textContent()).toContain('a nie diagnoza');
     await expectAccessible(page, 'koniec');
 
-    const ids = new Set(posts.map((post) => (JSON.parse(post) as { submissionId: string }).submissionId));
+    const ids = new Set(
+      posts.map((post) => (JSON.parse(post) as { submissionId: string }).submissionId),
+    );
     expect(ids.size).toBe(1);
     const [row] = await storedRow([...ids][0]);
     expect(row).toMatchObject({ locale: 'pl', state: 'training', phq9_total: 3 });
-    expect(row.record).toMatchObject({ gender: 'Male', profession: 'Teacher', work_pressure: 2, job_satisfaction: 4 });
+    expect(row.record).toMatchObject({
+      gender: 'Male',
+      profession: 'Teacher',
+      work_pressure: 2,
+      job_satisfaction: 4,
+    });
     expect(await storedRow([...ids][0])).toHaveLength(1);
 
     // Deletion later, by typing the code on the deletion page.
@@ -221,7 +298,9 @@ describe('the survey in a browser (PostgreSQL)', () => {
     await tabTo(page, '#receipt');
     await page.keyboard.type(code.toLowerCase());
     await page.keyboard.press('Enter');
-    await expect.poll(() => page.locator('#delete-status').textContent()).toBe('Odpowiedzi zostały usunięte.');
+    await expect
+      .poll(() => page.locator('#delete-status').textContent())
+      .toBe('Odpowiedzi zostały usunięte.');
     await expectAccessible(page, 'usuwanie');
     expect(await storedRow([...ids][0])).toHaveLength(0);
     await page.context().close();
@@ -238,12 +317,16 @@ describe('the survey in a browser (PostgreSQL)', () => {
     }
     await fillWithPointer(page, PAGES.length - 1, answers);
     // The moment item 9 is answered above 0, help appears in place…
-    expect(await page.locator('.safety-note[role="alert"]').textContent()).toContain('nobody will contact you');
+    expect(await page.locator('.safety-note[role="alert"]').textContent()).toContain(
+      'nobody will contact you',
+    );
     await page.getByRole('button', { name: 'Submit answers' }).click();
     // …and before anything is sent, the safety screen.
     await page.getByRole('heading', { name: 'Help is available' }).waitFor();
     const text = await page.locator('main').textContent();
-    expect(text).toContain('This survey is anonymous, so nobody will contact you or follow up on your answers.');
+    expect(text).toContain(
+      'This survey is anonymous, so nobody will contact you or follow up on your answers.',
+    );
     expect(text).toContain('116 123');
     expect(text).toContain('112');
     await expectAccessible(page, 'safety screen');

@@ -82,7 +82,11 @@ function handlers(runtime: Runtime): JobHandlers<AppJobSchema> {
       return { runId, model, version, aliases, metrics };
     },
     'tune-trial': (job, ctx) =>
-      runTuneTrialJob({ ...runtime.services, db: runtime.database.db, config: runtime.config }, job, ctx),
+      runTuneTrialJob(
+        { ...runtime.services, db: runtime.database.db, config: runtime.config },
+        job,
+        ctx,
+      ),
   };
 }
 

@@ -320,9 +320,7 @@ describe('readKaggleCsv: whole-file errors throw one CsvFormatError', () => {
       csv(HEADER, UNQUOTED_ROWS[0], rowWith('City', '"Pune'), UNQUOTED_ROWS[1]),
     );
     expect(error.problem).toBe('malformed');
-    expect(error.message).toBe(
-      'Malformed CSV: a double quote opened on line 3 is never closed.',
-    );
+    expect(error.message).toBe('Malformed CSV: a double quote opened on line 3 is never closed.');
   });
 });
 

@@ -30,6 +30,9 @@ export function createSurvey(options: {
   });
   return {
     service,
-    routes: [surveyRoutes(service, options.settings), surveyWebRoutes(options.settings, options.webDirectory)],
+    routes: [
+      surveyRoutes(service, options.settings),
+      surveyWebRoutes(options.settings, options.webDirectory),
+    ],
   };
 }

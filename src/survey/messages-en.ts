@@ -35,7 +35,8 @@ export const en: Catalogue = {
       'phq-a': 'How you have been feeling (part 1 of 2)',
       'phq-b': 'How you have been feeling (part 2 of 2)',
     },
-    phqStem: 'Over the last 2 weeks, how often have you been bothered by any of the following problems?',
+    phqStem:
+      'Over the last 2 weeks, how often have you been bothered by any of the following problems?',
     back: 'Back',
     next: 'Next',
     submit: 'Submit answers',
@@ -44,7 +45,8 @@ export const en: Catalogue = {
     preferNotToSay: 'Prefer not to say',
     choose: 'Choose…',
     errorSummary: 'Some answers need attention ({count}):',
-    networkError: 'Your answers could not be sent. Please check your connection and try again; nothing has been lost.',
+    networkError:
+      'Your answers could not be sent. Please check your connection and try again; nothing has been lost.',
     safetyHeading: 'Help is available',
     safetyParagraphs: [
       'One of your answers says you have had thoughts of death, of hurting yourself or of suicide. Thank you for answering honestly.',
@@ -54,11 +56,15 @@ export const en: Catalogue = {
     safetyContinue: 'Continue the survey',
     endHeading: 'Thank you for taking part',
     endScore: 'Your PHQ-9 score: {total} of 27 ({band}).',
-    endNotDiagnosis: 'This is a screening result, not a diagnosis. Only a doctor or psychologist can assess your health.',
-    endAdviceLow: 'If you are worried about how you feel, talking to someone you trust or to your university’s counselling service can help.',
-    endAdviceHigh: 'A score like this is worth talking about. Please consider seeing a doctor, a psychologist or your university’s counselling service soon.',
+    endNotDiagnosis:
+      'This is a screening result, not a diagnosis. Only a doctor or psychologist can assess your health.',
+    endAdviceLow:
+      'If you are worried about how you feel, talking to someone you trust or to your university’s counselling service can help.',
+    endAdviceHigh:
+      'A score like this is worth talking about. Please consider seeing a doctor, a psychologist or your university’s counselling service soon.',
     receiptHeading: 'Your receipt code',
-    receiptText: 'Keep this code if you may want to delete your answers later. It is the only link to your response: we cannot look it up for you.',
+    receiptText:
+      'Keep this code if you may want to delete your answers later. It is the only link to your response: we cannot look it up for you.',
     deleteHeading: 'Delete your response',
     deleteCodeLabel: 'Receipt code',
     deleteCodeHelp: 'The code shown at the end of the survey, e.g. ABCD-EFGH-JKMN-PQRS-TVWX.',
@@ -67,7 +73,8 @@ export const en: Catalogue = {
     deleteNotFound: 'No response has this code. Please check it and try again.',
     deleteBack: 'Back to the start',
     phoneLabel: 'phone',
-    fallbackResources: 'In an emergency call 112 (EU) or your local emergency number. Helplines worldwide: findahelpline.com.',
+    fallbackResources:
+      'In an emergency call 112 (EU) or your local emergency number. Helplines worldwide: findahelpline.com.',
   },
   frequency: ['Not at all', 'Several days', 'More than half the days', 'Nearly every day'],
   bands: {
@@ -143,10 +150,21 @@ export const en: Catalogue = {
     phq9_3: { label: 'Trouble falling or staying asleep, or sleeping too much' },
     phq9_4: { label: 'Feeling tired or having little energy' },
     phq9_5: { label: 'Poor appetite or overeating' },
-    phq9_6: { label: 'Feeling bad about yourself — or that you are a failure or have let yourself or your family down' },
-    phq9_7: { label: 'Trouble concentrating on things, such as reading the newspaper or watching television' },
-    phq9_8: { label: 'Moving or speaking so slowly that other people could have noticed? Or the opposite — being so fidgety or restless that you have been moving around a lot more than usual' },
-    phq9_9: { label: 'Thoughts that you would be better off dead or of hurting yourself in some way' },
+    phq9_6: {
+      label:
+        'Feeling bad about yourself — or that you are a failure or have let yourself or your family down',
+    },
+    phq9_7: {
+      label:
+        'Trouble concentrating on things, such as reading the newspaper or watching television',
+    },
+    phq9_8: {
+      label:
+        'Moving or speaking so slowly that other people could have noticed? Or the opposite — being so fidgety or restless that you have been moving around a lot more than usual',
+    },
+    phq9_9: {
+      label: 'Thoughts that you would be better off dead or of hurting yourself in some way',
+    },
   },
   errors: {
     detail: 'The survey response has {count} invalid field(s).',

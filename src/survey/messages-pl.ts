@@ -1,6 +1,10 @@
 import type { Catalogue } from './messages.js';
 
-const scale = (label: string, low = 'bardzo niska', high = 'bardzo wysoka') => ({ label, low, high });
+const scale = (label: string, low = 'bardzo niska', high = 'bardzo wysoka') => ({
+  label,
+  low,
+  high,
+});
 const satisfaction = (label: string) => scale(label, 'bardzo niskie', 'bardzo wysokie');
 const yesNo = { Yes: 'Tak', No: 'Nie' };
 
@@ -28,7 +32,8 @@ export const pl: Catalogue = {
     ],
     consentCheckbox: 'Mam ukończone 18 lat i zgadzam się na udział w ankiecie',
     start: 'Rozpocznij ankietę',
-    deleteLink: 'Ankieta została już wypełniona? Odpowiedzi można usunąć za pomocą kodu potwierdzenia',
+    deleteLink:
+      'Ankieta została już wypełniona? Odpowiedzi można usunąć za pomocą kodu potwierdzenia',
     progress: 'Strona {current} z {total}',
     pageTitles: {
       about: 'Informacje ogólne',
@@ -37,7 +42,8 @@ export const pl: Catalogue = {
       'phq-a': 'Samopoczucie (część 1 z 2)',
       'phq-b': 'Samopoczucie (część 2 z 2)',
     },
-    phqStem: 'Jak często w ciągu ostatnich 2 tygodni dokuczały Panu/Pani wymienione niżej problemy?',
+    phqStem:
+      'Jak często w ciągu ostatnich 2 tygodni dokuczały Panu/Pani wymienione niżej problemy?',
     back: 'Wstecz',
     next: 'Dalej',
     submit: 'Wyślij odpowiedzi',
@@ -46,7 +52,8 @@ export const pl: Catalogue = {
     preferNotToSay: 'Wolę nie odpowiadać',
     choose: 'Proszę wybrać…',
     errorSummary: 'Proszę poprawić odpowiedzi (liczba: {count}):',
-    networkError: 'Nie udało się wysłać odpowiedzi. Proszę sprawdzić połączenie z internetem i spróbować ponownie; odpowiedzi nie zostały utracone.',
+    networkError:
+      'Nie udało się wysłać odpowiedzi. Proszę sprawdzić połączenie z internetem i spróbować ponownie; odpowiedzi nie zostały utracone.',
     safetyHeading: 'Pomoc jest dostępna',
     safetyParagraphs: [
       'Jedna z odpowiedzi wskazuje na myśli o śmierci, o zrobieniu sobie krzywdy lub o samobójstwie. Dziękujemy za szczerą odpowiedź.',
@@ -56,20 +63,26 @@ export const pl: Catalogue = {
     safetyContinue: 'Wróć do ankiety',
     endHeading: 'Dziękujemy za udział w ankiecie',
     endScore: 'Wynik PHQ-9: {total} z 27 ({band}).',
-    endNotDiagnosis: 'Jest to wynik badania przesiewowego, a nie diagnoza. Stan zdrowia może ocenić tylko lekarz lub psycholog.',
-    endAdviceLow: 'Jeśli samopoczucie budzi niepokój, warto porozmawiać z zaufaną osobą lub z uczelnianą poradnią psychologiczną.',
-    endAdviceHigh: 'Taki wynik warto z kimś omówić. Prosimy rozważyć wizytę u lekarza, psychologa lub w uczelnianej poradni psychologicznej w najbliższym czasie.',
+    endNotDiagnosis:
+      'Jest to wynik badania przesiewowego, a nie diagnoza. Stan zdrowia może ocenić tylko lekarz lub psycholog.',
+    endAdviceLow:
+      'Jeśli samopoczucie budzi niepokój, warto porozmawiać z zaufaną osobą lub z uczelnianą poradnią psychologiczną.',
+    endAdviceHigh:
+      'Taki wynik warto z kimś omówić. Prosimy rozważyć wizytę u lekarza, psychologa lub w uczelnianej poradni psychologicznej w najbliższym czasie.',
     receiptHeading: 'Kod potwierdzenia',
-    receiptText: 'Warto zachować ten kod, jeśli może Pan/Pani chcieć później usunąć swoje odpowiedzi. To jedyne powiązanie z odpowiedziami: nie jesteśmy w stanie go odtworzyć.',
+    receiptText:
+      'Warto zachować ten kod, jeśli może Pan/Pani chcieć później usunąć swoje odpowiedzi. To jedyne powiązanie z odpowiedziami: nie jesteśmy w stanie go odtworzyć.',
     deleteHeading: 'Usuwanie odpowiedzi',
     deleteCodeLabel: 'Kod potwierdzenia',
     deleteCodeHelp: 'Kod wyświetlony na końcu ankiety, np. ABCD-EFGH-JKMN-PQRS-TVWX.',
     deleteButton: 'Usuń moje odpowiedzi',
     deleted: 'Odpowiedzi zostały usunięte.',
-    deleteNotFound: 'Nie znaleziono odpowiedzi z tym kodem. Proszę sprawdzić kod i spróbować ponownie.',
+    deleteNotFound:
+      'Nie znaleziono odpowiedzi z tym kodem. Proszę sprawdzić kod i spróbować ponownie.',
     deleteBack: 'Wróć na początek',
     phoneLabel: 'tel.',
-    fallbackResources: 'W nagłych przypadkach proszę dzwonić pod numer alarmowy 112. Telefony zaufania na całym świecie: findahelpline.com.',
+    fallbackResources:
+      'W nagłych przypadkach proszę dzwonić pod numer alarmowy 112. Telefony zaufania na całym świecie: findahelpline.com.',
   },
   frequency: ['Wcale nie', 'Kilka dni', 'Więcej niż połowę dni', 'Niemal codziennie'],
   bands: {
@@ -138,16 +151,33 @@ export const pl: Catalogue = {
       choices: { Healthy: 'Zdrowe', Moderate: 'Umiarkowanie zdrowe', Unhealthy: 'Niezdrowe' },
     },
     financial_stress: scale('Stres związany z finansami'),
-    family_history: { label: 'Czy w Pana/Pani rodzinie występowały choroby psychiczne?', choices: yesNo },
-    suicidal_thoughts: { label: 'Czy kiedykolwiek miał(a) Pan/Pani myśli samobójcze?', choices: yesNo },
-    phq9_1: { label: 'Niewielkie zainteresowanie lub odczuwanie przyjemności z wykonywania czynności' },
+    family_history: {
+      label: 'Czy w Pana/Pani rodzinie występowały choroby psychiczne?',
+      choices: yesNo,
+    },
+    suicidal_thoughts: {
+      label: 'Czy kiedykolwiek miał(a) Pan/Pani myśli samobójcze?',
+      choices: yesNo,
+    },
+    phq9_1: {
+      label: 'Niewielkie zainteresowanie lub odczuwanie przyjemności z wykonywania czynności',
+    },
     phq9_2: { label: 'Uczucie smutku, przygnębienia lub beznadziejności' },
     phq9_3: { label: 'Kłopoty z zaśnięciem lub przerywany sen, albo zbyt długi sen' },
     phq9_4: { label: 'Uczucie zmęczenia lub brak energii' },
     phq9_5: { label: 'Brak apetytu lub przejadanie się' },
-    phq9_6: { label: 'Poczucie niezadowolenia z siebie — lub uczucie, że jest się do niczego, albo że zawiódł/zawiodła Pan/Pani siebie lub rodzinę' },
-    phq9_7: { label: 'Problemy ze skupieniem się, na przykład podczas czytania gazety lub oglądania telewizji' },
-    phq9_8: { label: 'Poruszanie się lub mówienie tak wolno, że inni mogliby to zauważyć? Albo wręcz przeciwnie — niemożność usiedzenia w miejscu lub podenerwowanie powodujące ruchliwość znacznie większą niż zwykle' },
+    phq9_6: {
+      label:
+        'Poczucie niezadowolenia z siebie — lub uczucie, że jest się do niczego, albo że zawiódł/zawiodła Pan/Pani siebie lub rodzinę',
+    },
+    phq9_7: {
+      label:
+        'Problemy ze skupieniem się, na przykład podczas czytania gazety lub oglądania telewizji',
+    },
+    phq9_8: {
+      label:
+        'Poruszanie się lub mówienie tak wolno, że inni mogliby to zauważyć? Albo wręcz przeciwnie — niemożność usiedzenia w miejscu lub podenerwowanie powodujące ruchliwość znacznie większą niż zwykle',
+    },
     phq9_9: { label: 'Myśli, że lepiej byłoby umrzeć, albo chęć zrobienia sobie jakiejś krzywdy' },
   },
   errors: {
@@ -157,7 +187,8 @@ export const pl: Catalogue = {
     range: 'Proszę podać liczbę od {min} do {max}.',
     wholeNumber: 'Proszę podać liczbę całkowitą.',
     decimals: 'Proszę podać liczbę z najwyżej dwoma miejscami po przecinku.',
-    notAsked: 'To pytanie nie dotyczy Pana/Pani, biorąc pod uwagę inne odpowiedzi; proszę je pominąć.',
+    notAsked:
+      'To pytanie nie dotyczy Pana/Pani, biorąc pod uwagę inne odpowiedzi; proszę je pominąć.',
     unknownField: 'To pole nie należy do ankiety.',
     consent: 'Proszę potwierdzić ukończenie 18 lat i zgodę na udział w ankiecie.',
     submissionId: 'Identyfikator zgłoszenia musi być identyfikatorem UUID.',

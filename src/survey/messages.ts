@@ -88,7 +88,10 @@ export interface Catalogue {
 export const CATALOGUES: Readonly<Record<Locale, Catalogue>> = { en, pl };
 
 /** Fills `{name}` placeholders. */
-export function format(template: string, params: Readonly<Record<string, string | number>> = {}): string {
+export function format(
+  template: string,
+  params: Readonly<Record<string, string | number>> = {},
+): string {
   return template.replace(/\{(\w+)\}/g, (whole, name: string) =>
     name in params ? String(params[name]) : whole,
   );

@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { respondentSchema } from '../data/record.js';
 import { CATALOGUES, localeFromHeader } from './messages.js';
 import { phq9Band, phq9Score } from './phq9.js';
-import { ITEMS, LOCALES, OPTIONAL_FACTOR_ITEMS, PAGES, needsSafetyScreen } from './questionnaire.js';
+import {
+  ITEMS,
+  LOCALES,
+  OPTIONAL_FACTOR_ITEMS,
+  PAGES,
+  needsSafetyScreen,
+} from './questionnaire.js';
 import { toRecord } from './record-mapping.js';
 import { studentAnswers, submissionBody } from './testing/answers.js';
 import { validateItems, validateSubmission } from './submission.js';
@@ -17,17 +23,24 @@ describe('questionnaire definition', () => {
     for (const item of ITEMS) expect(PAGES).toContain(item.page);
   });
 
-  it.each(LOCALES)('has every text in the %s catalogue, with a label for each radio choice', (locale) => {
-    const catalogue = CATALOGUES[locale];
-    expect(Object.keys(catalogue.errors).sort()).toEqual(Object.keys(CATALOGUES.en.errors).sort());
-    for (const item of ITEMS) {
-      const text = catalogue.items[item.id];
-      expect(text?.label, item.id).toBeTruthy();
-      if (item.kind === 'choice' && item.display === 'radio')
-        for (const value of item.values) expect(text.choices?.[value], `${item.id}=${value}`).toBeTruthy();
-      if (item.kind === 'scale' && item.labels === 'anchors') expect(text.low && text.high, item.id).toBeTruthy();
-    }
-  });
+  it.each(LOCALES)(
+    'has every text in the %s catalogue, with a label for each radio choice',
+    (locale) => {
+      const catalogue = CATALOGUES[locale];
+      expect(Object.keys(catalogue.errors).sort()).toEqual(
+        Object.keys(CATALOGUES.en.errors).sort(),
+      );
+      for (const item of ITEMS) {
+        const text = catalogue.items[item.id];
+        expect(text?.label, item.id).toBeTruthy();
+        if (item.kind === 'choice' && item.display === 'radio')
+          for (const value of item.values)
+            expect(text.choices?.[value], `${item.id}=${value}`).toBeTruthy();
+        if (item.kind === 'scale' && item.labels === 'anchors')
+          expect(text.low && text.high, item.id).toBeTruthy();
+      }
+    },
+  );
 
   it('maps every choice value to a value the record accepts, or to null on purpose', () => {
     const nullable = new Set(['gender:another']);
@@ -35,8 +48,13 @@ describe('questionnaire definition', () => {
       if (item.kind === 'choice')
         for (const value of item.values) {
           const mapped = item.toRecord[value];
-          if (mapped === null) expect(nullable.has(`${item.id}:${value}`), `${item.id}:${value}`).toBe(true);
-          else expect(respondentSchema.shape[item.field!].safeParse(mapped).success, `${item.id}:${value}`).toBe(true);
+          if (mapped === null)
+            expect(nullable.has(`${item.id}:${value}`), `${item.id}:${value}`).toBe(true);
+          else
+            expect(
+              respondentSchema.shape[item.field!].safeParse(mapped).success,
+              `${item.id}:${value}`,
+            ).toBe(true);
         }
   });
 });
@@ -44,9 +62,22 @@ describe('questionnaire definition', () => {
 describe('PHQ-9', () => {
   it('scores the total, the published bands and the label at 10', () => {
     expect([0, 4, 5, 9, 10, 14, 15, 19, 20, 27].map(phq9Band)).toEqual([
-      'minimal', 'minimal', 'mild', 'mild', 'moderate', 'moderate', 'moderately-severe', 'moderately-severe', 'severe', 'severe',
+      'minimal',
+      'minimal',
+      'mild',
+      'mild',
+      'moderate',
+      'moderate',
+      'moderately-severe',
+      'moderately-severe',
+      'severe',
+      'severe',
     ]);
-    expect(phq9Score(studentAnswers({}, [2, 2, 2, 1, 1, 1, 1, 0, 0]))).toEqual({ total: 10, band: 'moderate', label: 1 });
+    expect(phq9Score(studentAnswers({}, [2, 2, 2, 1, 1, 1, 1, 0, 0]))).toEqual({
+      total: 10,
+      band: 'moderate',
+      label: 1,
+    });
     expect(phq9Score(studentAnswers({}, [1, 1, 1, 1, 1, 1, 1, 1, 1])).label).toBe(0);
     expect(() => phq9Score({ ...studentAnswers(), phq9_3: null })).toThrow(/phq9_3/);
   });
@@ -69,7 +100,10 @@ describe('validation', () => {
   });
 
   it('lists every bad field with a localized message', () => {
-    const body = submissionBody(studentAnswers({ age: 12, gender: '<script>alert(1)</script>', phq9_9: undefined }), { locale: 'pl' });
+    const body = submissionBody(
+      studentAnswers({ age: 12, gender: '<script>alert(1)</script>', phq9_9: undefined }),
+      { locale: 'pl' },
+    );
     const result = validateSubmission(body, 'en');
     expect(result.ok).toBe(false);
     if (result.ok) return;
@@ -82,20 +116,39 @@ describe('validation', () => {
   });
 
   it('applies skip logic: job questions only for people who work, and then required', () => {
-    const worker = validateSubmission(submissionBody(studentAnswers({ profession: 'Teacher' })), 'en');
+    const worker = validateSubmission(
+      submissionBody(studentAnswers({ profession: 'Teacher' })),
+      'en',
+    );
     expect(worker.ok).toBe(false);
-    if (!worker.ok) expect(worker.errors.map((error) => error.field).sort()).toEqual(['answers.job_satisfaction', 'answers.work_pressure']);
+    if (!worker.ok)
+      expect(worker.errors.map((error) => error.field).sort()).toEqual([
+        'answers.job_satisfaction',
+        'answers.work_pressure',
+      ]);
     const student = validateSubmission(submissionBody(studentAnswers({ work_pressure: 3 })), 'en');
     expect(student.ok).toBe(false);
-    if (!student.ok) expect(student.errors[0]).toMatchObject({ field: 'answers.work_pressure', code: 'notAsked' });
+    if (!student.ok)
+      expect(student.errors[0]).toMatchObject({ field: 'answers.work_pressure', code: 'notAsked' });
   });
 
   it('rejects unknown fields, wrong types and a missing consent', () => {
-    const result = validateSubmission({ ...submissionBody(), consent: false, admin: true, answers: { ...studentAnswers(), age: '21', extra: 1 } }, 'en');
+    const result = validateSubmission(
+      {
+        ...submissionBody(),
+        consent: false,
+        admin: true,
+        answers: { ...studentAnswers(), age: '21', extra: 1 },
+      },
+      'en',
+    );
     expect(result.ok).toBe(false);
     if (!result.ok)
       expect(result.errors.map((error) => `${error.field}:${error.code}`).sort()).toEqual([
-        'admin:unknownField', 'answers.age:range', 'answers.extra:unknownField', 'consent:consent',
+        'admin:unknownField',
+        'answers.age:range',
+        'answers.extra:unknownField',
+        'consent:consent',
       ]);
   });
 
@@ -117,7 +170,13 @@ describe('record mapping and manual review', () => {
     const mapping = toRecord(studentAnswers(), 0.2);
     expect(mapping).toEqual({
       ok: true,
-      record: expect.objectContaining({ gender: 'Female', work_pressure: 0, job_satisfaction: 0, city: 'Other', financial_stress: 3 }),
+      record: expect.objectContaining({
+        gender: 'Female',
+        work_pressure: 0,
+        job_satisfaction: 0,
+        city: 'Other',
+        financial_stress: 3,
+      }),
     });
   });
 
@@ -128,11 +187,22 @@ describe('record mapping and manual review', () => {
 
   it(`sends a response to review when more than 20% of the ${OPTIONAL_FACTOR_ITEMS.length} optional items are unanswered`, () => {
     const mapping = toRecord({ ...studentAnswers(), financial_stress: null, cgpa: null }, 0.2);
-    expect(mapping).toMatchObject({ ok: false, reason: 'too-many-unanswered', fields: ['cgpa', 'financial_stress'] });
+    expect(mapping).toMatchObject({
+      ok: false,
+      reason: 'too-many-unanswered',
+      fields: ['cgpa', 'financial_stress'],
+    });
   });
 
   it('never invents a value: "another gender" or a skipped field the record cannot hold goes to review', () => {
-    expect(toRecord(studentAnswers({ gender: 'another' }), 0.2)).toMatchObject({ ok: false, reason: 'not-representable', fields: ['gender'] });
-    expect(toRecord({ ...studentAnswers(), suicidal_thoughts: null }, 0.2)).toMatchObject({ ok: false, fields: ['suicidal_thoughts'] });
+    expect(toRecord(studentAnswers({ gender: 'another' }), 0.2)).toMatchObject({
+      ok: false,
+      reason: 'not-representable',
+      fields: ['gender'],
+    });
+    expect(toRecord({ ...studentAnswers(), suicidal_thoughts: null }, 0.2)).toMatchObject({
+      ok: false,
+      fields: ['suicidal_thoughts'],
+    });
   });
 });

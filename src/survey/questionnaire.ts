@@ -16,24 +16,86 @@ export type Locale = (typeof LOCALES)[number];
 
 /** The 30 real cities of the published dataset (its junk values are left out), plus Other. */
 export const DATASET_CITIES = [
-  'Agra', 'Ahmedabad', 'Bangalore', 'Bhopal', 'Chennai', 'Delhi', 'Faridabad', 'Ghaziabad',
-  'Hyderabad', 'Indore', 'Jaipur', 'Kalyan', 'Kanpur', 'Kolkata', 'Lucknow', 'Ludhiana',
-  'Meerut', 'Mumbai', 'Nagpur', 'Nashik', 'Patna', 'Pune', 'Rajkot', 'Srinagar', 'Surat',
-  'Thane', 'Vadodara', 'Varanasi', 'Vasai-Virar', 'Visakhapatnam',
+  'Agra',
+  'Ahmedabad',
+  'Bangalore',
+  'Bhopal',
+  'Chennai',
+  'Delhi',
+  'Faridabad',
+  'Ghaziabad',
+  'Hyderabad',
+  'Indore',
+  'Jaipur',
+  'Kalyan',
+  'Kanpur',
+  'Kolkata',
+  'Lucknow',
+  'Ludhiana',
+  'Meerut',
+  'Mumbai',
+  'Nagpur',
+  'Nashik',
+  'Patna',
+  'Pune',
+  'Rajkot',
+  'Srinagar',
+  'Surat',
+  'Thane',
+  'Vadodara',
+  'Varanasi',
+  'Vasai-Virar',
+  'Visakhapatnam',
 ] as const;
 
 /** The degree names of the published dataset, `Others` last (as in the data). */
 export const DATASET_DEGREES = [
-  'Class 12', 'BA', 'B.Arch', 'BBA', 'BCA', 'B.Com', 'BE', 'B.Ed', 'BHM', 'B.Pharm', 'BSc',
-  'B.Tech', 'LLB', 'LLM', 'MA', 'MBA', 'MBBS', 'MCA', 'M.Com', 'MD', 'ME', 'M.Ed', 'MHM',
-  'M.Pharm', 'MSc', 'M.Tech', 'PhD', 'Others',
+  'Class 12',
+  'BA',
+  'B.Arch',
+  'BBA',
+  'BCA',
+  'B.Com',
+  'BE',
+  'B.Ed',
+  'BHM',
+  'B.Pharm',
+  'BSc',
+  'B.Tech',
+  'LLB',
+  'LLM',
+  'MA',
+  'MBA',
+  'MBBS',
+  'MCA',
+  'M.Com',
+  'MD',
+  'ME',
+  'M.Ed',
+  'MHM',
+  'M.Pharm',
+  'MSc',
+  'M.Tech',
+  'PhD',
+  'Others',
 ] as const;
 
 /** Professions of the published dataset; everyone else answers Other. */
 export const DATASET_PROFESSIONS = [
-  'Student', 'Architect', 'Chef', 'Civil Engineer', 'Content Writer', 'Digital Marketer',
-  'Doctor', 'Educational Consultant', 'Entrepreneur', 'Manager', 'Pharmacist', 'Teacher',
-  'UX/UI Designer', 'Other',
+  'Student',
+  'Architect',
+  'Chef',
+  'Civil Engineer',
+  'Content Writer',
+  'Digital Marketer',
+  'Doctor',
+  'Educational Consultant',
+  'Entrepreneur',
+  'Manager',
+  'Pharmacist',
+  'Teacher',
+  'UX/UI Designer',
+  'Other',
 ] as const;
 
 export type PageId = 'about' | 'studies' | 'wellbeing' | 'phq-a' | 'phq-b';
@@ -125,7 +187,16 @@ export const ITEMS: readonly Item[] = [
     // training data (see docs in README, "Survey").
     toRecord: { female: 'Female', male: 'Male', another: null },
   },
-  { id: 'age', kind: 'number', page: 'about', optional: false, field: 'age', min: 18, max: 100, step: 1 },
+  {
+    id: 'age',
+    kind: 'number',
+    page: 'about',
+    optional: false,
+    field: 'age',
+    min: 18,
+    max: 100,
+    step: 1,
+  },
   {
     id: 'profession',
     kind: 'choice',
@@ -156,13 +227,71 @@ export const ITEMS: readonly Item[] = [
     values: [...DATASET_CITIES, 'Other'],
     toRecord: identity([...DATASET_CITIES, 'Other']),
   },
-  { id: 'academic_pressure', kind: 'scale', page: 'studies', optional: false, field: 'academic_pressure', min: 1, max: 5, labels: 'anchors' },
-  { id: 'study_satisfaction', kind: 'scale', page: 'studies', optional: false, field: 'study_satisfaction', min: 1, max: 5, labels: 'anchors' },
-  { id: 'cgpa', kind: 'number', page: 'studies', optional: true, field: 'cgpa', min: 0, max: 10, step: 0.01 },
-  { id: 'work_study_hours', kind: 'number', page: 'studies', optional: false, field: 'work_study_hours', min: 0, max: 24, step: 1 },
+  {
+    id: 'academic_pressure',
+    kind: 'scale',
+    page: 'studies',
+    optional: false,
+    field: 'academic_pressure',
+    min: 1,
+    max: 5,
+    labels: 'anchors',
+  },
+  {
+    id: 'study_satisfaction',
+    kind: 'scale',
+    page: 'studies',
+    optional: false,
+    field: 'study_satisfaction',
+    min: 1,
+    max: 5,
+    labels: 'anchors',
+  },
+  {
+    id: 'cgpa',
+    kind: 'number',
+    page: 'studies',
+    optional: true,
+    field: 'cgpa',
+    min: 0,
+    max: 10,
+    step: 0.01,
+  },
+  {
+    id: 'work_study_hours',
+    kind: 'number',
+    page: 'studies',
+    optional: false,
+    field: 'work_study_hours',
+    min: 0,
+    max: 24,
+    step: 1,
+  },
   // Asked only of respondents who work: in the dataset students have 0 for both.
-  { id: 'work_pressure', kind: 'scale', page: 'studies', optional: false, field: 'work_pressure', min: 1, max: 5, labels: 'anchors', showIf: notStudent, whenHidden: 0 },
-  { id: 'job_satisfaction', kind: 'scale', page: 'studies', optional: false, field: 'job_satisfaction', min: 1, max: 5, labels: 'anchors', showIf: notStudent, whenHidden: 0 },
+  {
+    id: 'work_pressure',
+    kind: 'scale',
+    page: 'studies',
+    optional: false,
+    field: 'work_pressure',
+    min: 1,
+    max: 5,
+    labels: 'anchors',
+    showIf: notStudent,
+    whenHidden: 0,
+  },
+  {
+    id: 'job_satisfaction',
+    kind: 'scale',
+    page: 'studies',
+    optional: false,
+    field: 'job_satisfaction',
+    min: 1,
+    max: 5,
+    labels: 'anchors',
+    showIf: notStudent,
+    whenHidden: 0,
+  },
   {
     id: 'sleep_duration',
     kind: 'choice',
@@ -183,7 +312,16 @@ export const ITEMS: readonly Item[] = [
     values: ['Healthy', 'Moderate', 'Unhealthy'],
     toRecord: identity(['Healthy', 'Moderate', 'Unhealthy']),
   },
-  { id: 'financial_stress', kind: 'scale', page: 'wellbeing', optional: true, field: 'financial_stress', min: 1, max: 5, labels: 'anchors' },
+  {
+    id: 'financial_stress',
+    kind: 'scale',
+    page: 'wellbeing',
+    optional: true,
+    field: 'financial_stress',
+    min: 1,
+    max: 5,
+    labels: 'anchors',
+  },
   {
     id: 'family_history',
     kind: 'choice',
@@ -216,7 +354,9 @@ export type Answers = Readonly<Record<string, AnswerValue | undefined>>;
 
 export const ITEM_BY_ID: ReadonlyMap<string, Item> = new Map(ITEMS.map((item) => [item.id, item]));
 
-export const PHQ9_ITEM_IDS = ITEMS.filter((item) => item.id.startsWith('phq9_')).map((item) => item.id);
+export const PHQ9_ITEM_IDS = ITEMS.filter((item) => item.id.startsWith('phq9_')).map(
+  (item) => item.id,
+);
 
 /** Optional factor items: the denominator of the manual-review rule. */
 export const OPTIONAL_FACTOR_ITEMS = ITEMS.filter((item) => item.optional && item.field);
@@ -243,7 +383,8 @@ export function isUnanswered(value: AnswerValue | undefined): boolean {
 export function triggersSafety(item: Item, value: AnswerValue | undefined): boolean {
   if (value === undefined || value === null) return false;
   if (item.kind === 'choice') return item.safetyValue !== undefined && value === item.safetyValue;
-  if (item.kind === 'scale') return item.safetyAbove !== undefined && typeof value === 'number' && value > item.safetyAbove;
+  if (item.kind === 'scale')
+    return item.safetyAbove !== undefined && typeof value === 'number' && value > item.safetyAbove;
   return false;
 }
 

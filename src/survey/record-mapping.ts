@@ -3,14 +3,19 @@
  * may become training data.
  */
 import { respondentSchema, type FeatureName, type Respondent } from '../data/record.js';
-import { ITEMS, OPTIONAL_FACTOR_ITEMS, isAsked, isUnanswered, type Answers } from './questionnaire.js';
+import {
+  ITEMS,
+  OPTIONAL_FACTOR_ITEMS,
+  isAsked,
+  isUnanswered,
+  type Answers,
+} from './questionnaire.js';
 
 /** Why a response is kept out of the training data and waits for manual review. */
 export type ReviewReason = 'too-many-unanswered' | 'not-representable';
 
 export type RecordMapping =
-  | { ok: true; record: Respondent }
-  | { ok: false; reason: ReviewReason; fields: FeatureName[] };
+  { ok: true; record: Respondent } | { ok: false; reason: ReviewReason; fields: FeatureName[] };
 
 /** Share of optional factor items left unanswered (0–1). */
 export function unansweredShare(answers: Answers): number {
@@ -34,7 +39,9 @@ function acceptsMissing(field: FeatureName): boolean {
  */
 export function toRecord(answers: Answers, maxUnansweredShare: number): RecordMapping {
   if (unansweredShare(answers) > maxUnansweredShare) {
-    const fields = OPTIONAL_FACTOR_ITEMS.filter((item) => isUnanswered(answers[item.id])).map((item) => item.field!);
+    const fields = OPTIONAL_FACTOR_ITEMS.filter((item) => isUnanswered(answers[item.id])).map(
+      (item) => item.field!,
+    );
     return { ok: false, reason: 'too-many-unanswered', fields };
   }
   const record: Partial<Record<FeatureName, string | number | null>> = {};
@@ -50,7 +57,8 @@ export function toRecord(answers: Answers, maxUnansweredShare: number): RecordMa
     if (value === null && !acceptsMissing(item.field)) unrepresentable.push(item.field);
     record[item.field] = value;
   }
-  if (unrepresentable.length) return { ok: false, reason: 'not-representable', fields: unrepresentable };
+  if (unrepresentable.length)
+    return { ok: false, reason: 'not-representable', fields: unrepresentable };
   // The questionnaire's ranges sit inside the record's limits; parsing proves it per response.
   return { ok: true, record: respondentSchema.parse(record) };
 }

@@ -62,7 +62,9 @@ export const answersSchema = z
     ),
     { error: (issue) => code(issue.code === 'unrecognized_keys' ? 'unknownField' : 'body') },
   )
-  .meta({ description: 'Answers by item id; leave optional items out (or null) when not answered.' });
+  .meta({
+    description: 'Answers by item id; leave optional items out (or null) when not answered.',
+  });
 
 export const submissionSchema = z
   .strictObject(
@@ -94,16 +96,18 @@ export interface SubmissionFieldError {
 }
 
 export type ValidationResult =
-  | { ok: true; submission: Submission }
-  | { ok: false; errors: SubmissionFieldError[] };
+  { ok: true; submission: Submission } | { ok: false; errors: SubmissionFieldError[] };
 
 /** At most this many field errors are reported: enough for any form, bounded for hostile bodies. */
 const MAX_ERRORS = 60;
 const MAX_FIELD_NAME = 80;
 
 function messageFor(errorCode: ErrorCode, field: string, locale: Locale): string {
-  const item = field.startsWith('answers.') ? ITEM_BY_ID.get(field.slice('answers.'.length)) : undefined;
-  const params: Record<string, number> = item && item.kind === 'number' ? { min: item.min, max: item.max } : {};
+  const item = field.startsWith('answers.')
+    ? ITEM_BY_ID.get(field.slice('answers.'.length))
+    : undefined;
+  const params: Record<string, number> =
+    item && item.kind === 'number' ? { min: item.min, max: item.max } : {};
   return format(CATALOGUES[locale].errors[errorCode], params);
 }
 
@@ -118,8 +122,10 @@ export function skipLogicErrors(answers: Answers): { field: string; code: ErrorC
     if (!item.showIf) continue;
     const asked = isAsked(item, answers);
     const value = answers[item.id];
-    if (asked && !item.optional && isUnanswered(value)) errors.push({ field: `answers.${item.id}`, code: 'required' });
-    if (!asked && !isUnanswered(value)) errors.push({ field: `answers.${item.id}`, code: 'notAsked' });
+    if (asked && !item.optional && isUnanswered(value))
+      errors.push({ field: `answers.${item.id}`, code: 'required' });
+    if (!asked && !isUnanswered(value))
+      errors.push({ field: `answers.${item.id}`, code: 'notAsked' });
   }
   return errors;
 }
@@ -130,7 +136,9 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 
 /** The locale a body asks for, when it names one of ours; else `fallback`. */
 export function submissionLocale(body: unknown, fallback: Locale): Locale {
-  return isPlainObject(body) && (LOCALES as readonly unknown[]).includes(body.locale) ? (body.locale as Locale) : fallback;
+  return isPlainObject(body) && (LOCALES as readonly unknown[]).includes(body.locale)
+    ? (body.locale as Locale)
+    : fallback;
 }
 
 /**
@@ -148,13 +156,15 @@ export function validateSubmission(body: unknown, fallbackLocale: Locale): Valid
       const where = issue.path.map(String);
       const issueCode = isErrorCode(issue.message) ? issue.message : 'body';
       if (issue.code === 'unrecognized_keys') {
-        for (const key of issue.keys) found.push({ field: [...where, key].join('.'), code: 'unknownField' });
+        for (const key of issue.keys)
+          found.push({ field: [...where, key].join('.'), code: 'unknownField' });
       } else {
         found.push({ field: where.join('.') || 'body', code: issueCode });
       }
     }
   }
-  const answers = isPlainObject(body) && isPlainObject(body.answers) ? (body.answers as Answers) : undefined;
+  const answers =
+    isPlainObject(body) && isPlainObject(body.answers) ? (body.answers as Answers) : undefined;
   if (answers) {
     for (const error of skipLogicErrors(answers))
       if (!found.some((other) => other.field === error.field)) found.push(error);
@@ -170,7 +180,8 @@ export function validateSubmission(body: unknown, fallbackLocale: Locale): Valid
   }
   const given = parsed.data.answers as Answers;
   const normalised: Record<string, AnswerValue> = {};
-  for (const item of ITEMS) normalised[item.id] = isAsked(item, given) ? (given[item.id] ?? null) : null;
+  for (const item of ITEMS)
+    normalised[item.id] = isAsked(item, given) ? (given[item.id] ?? null) : null;
   return {
     ok: true,
     submission: {
@@ -193,12 +204,20 @@ export function validateItems(
 ): Map<string, SubmissionFieldError> {
   const errors = new Map<string, SubmissionFieldError>();
   const result = validateSubmission(
-    { submissionId: '00000000-0000-4000-8000-000000000000', locale, questionnaireVersion: QUESTIONNAIRE_VERSION, consent: true, answers },
+    {
+      submissionId: '00000000-0000-4000-8000-000000000000',
+      locale,
+      questionnaireVersion: QUESTIONNAIRE_VERSION,
+      consent: true,
+      answers,
+    },
     locale,
   );
   if (result.ok) return errors;
   for (const error of result.errors) {
-    const id = error.field.startsWith('answers.') ? error.field.slice('answers.'.length) : undefined;
+    const id = error.field.startsWith('answers.')
+      ? error.field.slice('answers.'.length)
+      : undefined;
     if (id && itemIds.includes(id) && !errors.has(id)) errors.set(id, error);
   }
   return errors;

@@ -25,7 +25,13 @@ describe.each(databaseBackends)('survey API on $name', (backend) => {
   let failHook = false;
 
   const count = async () =>
-    Number((await sql<{ n: number }>`select count(*)::int as n from survey_response`.execute(database.db)).rows[0].n);
+    Number(
+      (
+        await sql<{ n: number }>`select count(*)::int as n from survey_response`.execute(
+          database.db,
+        )
+      ).rows[0].n,
+    );
   const post = (body: unknown, headers: Record<string, string> = {}) =>
     app.inject({ method: 'POST', url: '/v1/survey/responses', payload: body as object, headers });
 
@@ -36,7 +42,10 @@ describe.each(databaseBackends)('survey API on $name', (backend) => {
       version: '0.0.0',
       routes: createSurvey({
         db: database.db,
-        settings: { ...config.survey, rateLimit: { ...config.survey.rateLimit, submissions: 10_000 } },
+        settings: {
+          ...config.survey,
+          rateLimit: { ...config.survey.rateLimit, submissions: 10_000 },
+        },
         log,
         // A real hook: records every call, or fails on demand.
         onResponseStored: async (event) => {
@@ -58,27 +67,46 @@ describe.each(databaseBackends)('survey API on $name', (backend) => {
 
   it('stores a response once, with a day-coarsened time and nothing that identifies the client', async () => {
     const body = submissionBody(studentAnswers({}, [2, 2, 2, 1, 1, 1, 1, 0, 0]));
-    const response = await post(body, { 'user-agent': 'TestAgent/1.0', 'x-forwarded-for': '203.0.113.9', cookie: 'a=b' });
+    const response = await post(body, {
+      'user-agent': 'TestAgent/1.0',
+      'x-forwarded-for': '203.0.113.9',
+      cookie: 'a=b',
+    });
     expect(response.statusCode).toBe(201);
     expect(response.headers['set-cookie']).toBeUndefined();
     const json = response.json();
-    expect(json).toMatchObject({ submissionId: body.submissionId, phq9: { total: 10, band: 'moderate' } });
+    expect(json).toMatchObject({
+      submissionId: body.submissionId,
+      phq9: { total: 10, band: 'moderate' },
+    });
     expect(json.receiptCode).toMatch(/^[0-9A-Z]{4}(-[0-9A-Z]{4}){4}$/);
 
     const columns = await sql<{ column_name: string; data_type: string }>`
-      select column_name, data_type from information_schema.columns where table_name = 'survey_response'`.execute(database.db);
+      select column_name, data_type from information_schema.columns where table_name = 'survey_response'`.execute(
+      database.db,
+    );
     const types = Object.fromEntries(columns.rows.map((row) => [row.column_name, row.data_type]));
-    expect(Object.keys(types).filter((name) => /(^|_)ip($|_)|agent|cookie|address|created|_at$|time/i.test(name))).toEqual([]);
+    expect(
+      Object.keys(types).filter((name) =>
+        /(^|_)ip($|_)|agent|cookie|address|created|_at$|time/i.test(name),
+      ),
+    ).toEqual([]);
     expect(types.submitted_on).toBe('date');
     expect(Object.values(types)).not.toContain('timestamp with time zone');
-    const stored = await sql<Record<string, unknown>>`select *, submitted_on::text as day from survey_response`.execute(database.db);
+    const stored = await sql<
+      Record<string, unknown>
+    >`select *, submitted_on::text as day from survey_response`.execute(database.db);
     expect(stored.rows).toHaveLength(1);
     expect(stored.rows[0].day).toBe(new Date().toISOString().slice(0, 10));
     expect(JSON.stringify(stored.rows[0])).not.toMatch(/TestAgent|203\.0\.113|a=b/);
     expect(stored.rows[0]).toMatchObject({ state: 'training', phq9_total: 10, phq9_label: 1 });
 
     expect(hookCalls).toEqual([
-      { submissionId: body.submissionId, phq9Label: 1, record: expect.objectContaining({ gender: 'Female', age: 21, work_pressure: 0 }) },
+      {
+        submissionId: body.submissionId,
+        phq9Label: 1,
+        record: expect.objectContaining({ gender: 'Female', age: 21, work_pressure: 0 }),
+      },
     ]);
   });
 
@@ -111,22 +139,41 @@ describe.each(databaseBackends)('survey API on $name', (backend) => {
     ['an array body', () => [submissionBody()]],
     ['a string body', () => 'hello'],
     ['null answers', () => submissionBody(null as never)],
-    ['wrong types', () => submissionBody({ ...studentAnswers(), age: '21', phq9_1: true, academic_pressure: [4] })],
+    [
+      'wrong types',
+      () =>
+        submissionBody({ ...studentAnswers(), age: '21', phq9_1: true, academic_pressure: [4] }),
+    ],
     ['an extra top-level field', () => submissionBody(studentAnswers(), { isAdmin: true })],
     ['an extra answer', () => submissionBody({ ...studentAnswers(), comment: 'free text' })],
     ['a huge string', () => submissionBody({ ...studentAnswers(), gender: huge })],
     ['a huge key', () => submissionBody({ ...studentAnswers(), [huge]: 1 })],
-    ['script tags', () => submissionBody({ ...studentAnswers(), city: '<script>alert(1)</script>' })],
-    ['script in the id', () => submissionBody(studentAnswers(), { submissionId: '<img src=x onerror=alert(1)>' })],
+    [
+      'script tags',
+      () => submissionBody({ ...studentAnswers(), city: '<script>alert(1)</script>' }),
+    ],
+    [
+      'script in the id',
+      () => submissionBody(studentAnswers(), { submissionId: '<img src=x onerror=alert(1)>' }),
+    ],
     ['an object as an answer', () => submissionBody({ ...studentAnswers(), degree: { $gt: '' } })],
-    ['out-of-range numbers', () => submissionBody({ ...studentAnswers(), age: 1e308, phq9_2: 4, cgpa: -1 })],
+    [
+      'out-of-range numbers',
+      () => submissionBody({ ...studentAnswers(), age: 1e308, phq9_2: 4, cgpa: -1 }),
+    ],
     ['a fractional scale', () => submissionBody({ ...studentAnswers(), phq9_2: 1.5 })],
     ['too many decimals', () => submissionBody({ ...studentAnswers(), cgpa: 7.123 })],
     ['no consent', () => submissionBody(studentAnswers(), { consent: 'yes' })],
     ['an unknown locale', () => submissionBody(studentAnswers(), { locale: 'xx' })],
-    ['an old questionnaire', () => submissionBody(studentAnswers(), { questionnaireVersion: '1999-1' })],
+    [
+      'an old questionnaire',
+      () => submissionBody(studentAnswers(), { questionnaireVersion: '1999-1' }),
+    ],
     ['a missing PHQ-9 item', () => submissionBody({ ...studentAnswers(), phq9_5: undefined })],
-    ['a prototype key', () => JSON.parse(`{"__proto__": {"polluted": true}, "submissionId": "${randomUUID()}"}`)],
+    [
+      'a prototype key',
+      () => JSON.parse(`{"__proto__": {"polluted": true}, "submissionId": "${randomUUID()}"}`),
+    ],
   ];
 
   it.each(hostile)('answers %s with a clear 400 and stores nothing', async (_name, make) => {
@@ -148,11 +195,23 @@ describe.each(databaseBackends)('survey API on $name', (backend) => {
   });
 
   it('answers malformed JSON with 400, an oversized body with 413 and a plain-text body with 400, storing nothing', async () => {
-    const malformed = await app.inject({ method: 'POST', url: '/v1/survey/responses', payload: '{"submissionId": ', headers: { 'content-type': 'application/json' } });
+    const malformed = await app.inject({
+      method: 'POST',
+      url: '/v1/survey/responses',
+      payload: '{"submissionId": ',
+      headers: { 'content-type': 'application/json' },
+    });
     expect(malformed.statusCode).toBe(400);
-    const oversized = await post(submissionBody({ ...studentAnswers(), gender: 'x'.repeat(config.survey.bodyLimitBytes) }));
+    const oversized = await post(
+      submissionBody({ ...studentAnswers(), gender: 'x'.repeat(config.survey.bodyLimitBytes) }),
+    );
     expect(oversized.statusCode).toBe(413);
-    const text = await app.inject({ method: 'POST', url: '/v1/survey/responses', payload: 'gender=female', headers: { 'content-type': 'text/plain' } });
+    const text = await app.inject({
+      method: 'POST',
+      url: '/v1/survey/responses',
+      payload: 'gender=female',
+      headers: { 'content-type': 'text/plain' },
+    });
     expect(text.statusCode).toBe(400);
     expect(await count()).toBe(0);
   });
@@ -160,8 +219,17 @@ describe.each(databaseBackends)('survey API on $name', (backend) => {
   it('localizes field errors to the body locale, else Accept-Language', async () => {
     const polish = await post(submissionBody({ ...studentAnswers(), age: 12 }, { locale: 'pl' }));
     expect(polish.headers['content-language']).toBe('pl');
-    expect(polish.json().errors).toEqual([{ field: 'answers.age', message: 'Proszę podać liczbę od 18 do 100.' }]);
-    const byHeader = await post({ ...submissionBody(), locale: 'xx', answers: { ...studentAnswers(), sleep_duration: 'never' } }, { 'accept-language': 'pl-PL,pl;q=0.9' });
+    expect(polish.json().errors).toEqual([
+      { field: 'answers.age', message: 'Proszę podać liczbę od 18 do 100.' },
+    ]);
+    const byHeader = await post(
+      {
+        ...submissionBody(),
+        locale: 'xx',
+        answers: { ...studentAnswers(), sleep_duration: 'never' },
+      },
+      { 'accept-language': 'pl-PL,pl;q=0.9' },
+    );
     expect(byHeader.json().errors).toEqual([
       { field: 'locale', message: 'Język musi mieć wartość „en” lub „pl”.' },
       { field: 'answers.sleep_duration', message: 'Proszę wybrać jedną z odpowiedzi.' },
@@ -171,14 +239,22 @@ describe.each(databaseBackends)('survey API on $name', (backend) => {
   });
 
   it('keeps incomplete responses out of the training data (manual review) and away from the hook', async () => {
-    const sparse = await post(submissionBody({ ...studentAnswers(), cgpa: null, financial_stress: undefined }));
+    const sparse = await post(
+      submissionBody({ ...studentAnswers(), cgpa: null, financial_stress: undefined }),
+    );
     const another = await post(submissionBody(studentAnswers({ gender: 'another' })));
     expect([sparse.statusCode, another.statusCode]).toEqual([201, 201]);
     const rows = await sql<{ state: string; review_reason: string; record: unknown }>`
-      select state, review_reason, record from survey_response order by review_reason`.execute(database.db);
+      select state, review_reason, record from survey_response order by review_reason`.execute(
+      database.db,
+    );
     expect(rows.rows).toEqual([
       { state: 'manual_review', review_reason: 'not-representable: gender', record: null },
-      { state: 'manual_review', review_reason: 'too-many-unanswered: cgpa, financial_stress', record: null },
+      {
+        state: 'manual_review',
+        review_reason: 'too-many-unanswered: cgpa, financial_stress',
+        record: null,
+      },
     ]);
     expect(hookCalls).toEqual([]);
   });
@@ -197,31 +273,57 @@ describe.each(databaseBackends)('survey API on $name', (backend) => {
     expect((await app.inject({ method: 'DELETE', url })).statusCode).toBe(204);
     expect(await count()).toBe(1);
     expect((await app.inject({ method: 'DELETE', url })).statusCode).toBe(404);
-    expect((await app.inject({ method: 'DELETE', url: '/v1/survey/responses/%3Cscript%3E' })).statusCode).toBe(404);
+    expect(
+      (await app.inject({ method: 'DELETE', url: '/v1/survey/responses/%3Cscript%3E' })).statusCode,
+    ).toBe(404);
     expect(await count()).toBe(1);
   });
 
   it('exports training responses in the Kaggle format with small groups suppressed, and stores them as a dataset version', async () => {
     // Ten alike respondents (one group, half of them positive) and one who stands out.
-    for (let i = 0; i < 10; i++) await post(submissionBody(studentAnswers({}, i % 2 ? [3, 3, 3, 1, 0, 0, 0, 0, 0] : [0, 0, 0, 0, 0, 0, 0, 0, 0])));
+    for (let i = 0; i < 10; i++)
+      await post(
+        submissionBody(
+          studentAnswers({}, i % 2 ? [3, 3, 3, 1, 0, 0, 0, 0, 0] : [0, 0, 0, 0, 0, 0, 0, 0, 0]),
+        ),
+      );
     await post(submissionBody(studentAnswers({ age: 55, city: 'Pune' })));
     await post(submissionBody(studentAnswers({ gender: 'another' })));
 
-    const exported = await exportSurveyKaggle(new SurveyRepository(database.db), { k: 5, variant: 'quoted' });
+    const exported = await exportSurveyKaggle(new SurveyRepository(database.db), {
+      k: 5,
+      variant: 'quoted',
+    });
     const lines = [...exported.lines];
     expect(exported).toMatchObject({ rows: 10, suppressed: 1 });
     expect(lines[0]).toMatch(/^id,Gender,Age,City,/);
-    expect(lines[1]).toBe("1,Female,21.0,Other,Student,4.0,0.0,7.5,2.0,0.0,'5-6 hours',Moderate,BSc,No,8.0,3.0,No,0\n");
+    expect(lines[1]).toBe(
+      "1,Female,21.0,Other,Student,4.0,0.0,7.5,2.0,0.0,'5-6 hours',Moderate,BSc,No,8.0,3.0,No,0\n",
+    );
     expect(lines.join('')).not.toMatch(/Pune/);
     const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
-    expect((await exportSurveyKaggle(new SurveyRepository(database.db), { since: tomorrow, k: 5, variant: 'quoted' })).rows).toBe(0);
+    expect(
+      (
+        await exportSurveyKaggle(new SurveyRepository(database.db), {
+          since: tomorrow,
+          k: 5,
+          variant: 'quoted',
+        })
+      ).rows,
+    ).toBe(0);
 
     const repository = new DatasetRepository(database.db);
     const options = { settings: config.data, config };
-    const dataset = await resolveDataset(repository, `survey:since=${new Date().toISOString().slice(0, 10)}`, options);
+    const dataset = await resolveDataset(
+      repository,
+      `survey:since=${new Date().toISOString().slice(0, 10)}`,
+      options,
+    );
     expect(dataset).toMatchObject({ name: 'survey', synthetic: false, rows: 11, positives: 5 });
     expect((await resolveDataset(repository, 'survey', options)).id).toBe(dataset.id);
-    await expect(resolveDataset(repository, 'survey:since=yesterday', options)).rejects.toThrow(/survey:since=YYYY-MM-DD/);
+    await expect(resolveDataset(repository, 'survey:since=yesterday', options)).rejects.toThrow(
+      /survey:since=YYYY-MM-DD/,
+    );
   });
 });
 
@@ -232,14 +334,33 @@ describe('survey API rate limit', () => {
     const app = await createHttpServer({
       log,
       version: '0.0.0',
-      routes: createSurvey({ db: handle.db, settings: { ...config.survey, rateLimit: { windowMs: 60_000, submissions: 2, deletions: 1 } }, log }).routes,
+      routes: createSurvey({
+        db: handle.db,
+        settings: {
+          ...config.survey,
+          rateLimit: { windowMs: 60_000, submissions: 2, deletions: 1 },
+        },
+        log,
+      }).routes,
     });
     try {
       const statuses = [];
       for (let i = 0; i < 3; i++)
-        statuses.push((await app.inject({ method: 'POST', url: '/v1/survey/responses', payload: submissionBody() })).statusCode);
+        statuses.push(
+          (
+            await app.inject({
+              method: 'POST',
+              url: '/v1/survey/responses',
+              payload: submissionBody(),
+            })
+          ).statusCode,
+        );
       expect(statuses).toEqual([201, 201, 429]);
-      const limited = await app.inject({ method: 'POST', url: '/v1/survey/responses', payload: submissionBody() });
+      const limited = await app.inject({
+        method: 'POST',
+        url: '/v1/survey/responses',
+        payload: submissionBody(),
+      });
       expect(limited.headers['retry-after']).toMatch(/^\d+$/);
     } finally {
       await app.close();

@@ -19,25 +19,36 @@ const exportCommand = configurableCommand(
   'Write training responses in the published Kaggle format (label = PHQ-9 total >= 10), groups smaller than survey.k suppressed',
 )
   .option('--since <day>', 'only responses submitted on or after this day (YYYY-MM-DD)', day)
-  .addOption(new Option('--format <format>', 'output format').choices(['kaggle']).makeOptionMandatory())
-  .addOption(new Option('--variant <variant>', 'published byte format').choices(['quoted', 'unquoted']).default('quoted'))
+  .addOption(
+    new Option('--format <format>', 'output format').choices(['kaggle']).makeOptionMandatory(),
+  )
+  .addOption(
+    new Option('--variant <variant>', 'published byte format')
+      .choices(['quoted', 'unquoted'])
+      .default('quoted'),
+  )
   .option('--out <file>', 'file to write (default: standard output)')
-  .action(async (overrides: string[], options: { since?: string; variant: KaggleCsvVariant; out?: string }) => {
-    const { config } = loadCliConfig(overrides);
-    await withDatabase(config, async (database) => {
-      const result = await exportSurveyKaggle(new SurveyRepository(database.db), {
-        since: options.since,
-        k: config.survey.k,
-        variant: options.variant,
+  .action(
+    async (
+      overrides: string[],
+      options: { since?: string; variant: KaggleCsvVariant; out?: string },
+    ) => {
+      const { config } = loadCliConfig(overrides);
+      await withDatabase(config, async (database) => {
+        const result = await exportSurveyKaggle(new SurveyRepository(database.db), {
+          since: options.since,
+          k: config.survey.k,
+          variant: options.variant,
+        });
+        const target = options.out ? createWriteStream(options.out) : process.stdout;
+        await pipeline(Readable.from(result.lines), target, { end: Boolean(options.out) });
+        process.stderr.write(
+          `exported ${result.rows} response(s)${options.out ? ` to ${options.out}` : ''}; ` +
+            `${result.suppressed} suppressed (groups smaller than k=${config.survey.k})\n`,
+        );
       });
-      const target = options.out ? createWriteStream(options.out) : process.stdout;
-      await pipeline(Readable.from(result.lines), target, { end: Boolean(options.out) });
-      process.stderr.write(
-        `exported ${result.rows} response(s)${options.out ? ` to ${options.out}` : ''}; ` +
-          `${result.suppressed} suppressed (groups smaller than k=${config.survey.k})\n`,
-      );
-    });
-  });
+    },
+  );
 
 const statsCommand = configurableCommand(
   'stats',
@@ -51,7 +62,9 @@ const statsCommand = configurableCommand(
       return { states, ...aggregateByGroup(await aggregateRows(database.db), config.survey.k) };
     });
     if (options.json) return printJson({ states, k: config.survey.k, groups, suppressed });
-    console.log(`responses: ${states.training} for training, ${states.manual_review} waiting for manual review`);
+    console.log(
+      `responses: ${states.training} for training, ${states.manual_review} waiting for manual review`,
+    );
     console.log(
       formatTable(
         ['age', 'gender', 'city', 'degree', 'responses', 'mean PHQ-9', 'PHQ-9 >= 10'],

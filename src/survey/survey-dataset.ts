@@ -14,7 +14,9 @@ export function parseSurveyRef(ref: string): { since?: string } | undefined {
   if (!ref.startsWith('survey:')) return undefined;
   const match = /^survey:since=(.+)$/.exec(ref);
   if (!match || !DAY.test(match[1]) || Number.isNaN(Date.parse(match[1])))
-    throw new IngestError(`"${ref}" is not a survey reference: use survey or survey:since=YYYY-MM-DD.`);
+    throw new IngestError(
+      `"${ref}" is not a survey reference: use survey or survey:since=YYYY-MM-DD.`,
+    );
   return { since: match[1] };
 }
 
@@ -30,12 +32,19 @@ export async function storeSurveyDataset(
 ): Promise<StoreResult> {
   // Read first, in a transaction of its own: embedded PGlite has one connection, and the
   // store below holds it for its whole transaction.
-  const responses = await repository.transaction((trx) => new SurveyRepository(trx).trainingResponses(ref.since, trx));
+  const responses = await repository.transaction((trx) =>
+    new SurveyRepository(trx).trainingResponses(ref.since, trx),
+  );
   async function* rows(): AsyncIterable<KaggleRow> {
     let line = 1;
     for (const response of responses) {
       line++;
-      yield { ok: true, line, sourceId: response.submissionId, record: { ...response.record, depression: response.phq9Label } };
+      yield {
+        ok: true,
+        line,
+        sourceId: response.submissionId,
+        record: { ...response.record, depression: response.phq9Label },
+      };
     }
   }
   return storeDataset(

@@ -22,9 +22,20 @@ export async function exportSurveyKaggle(
   options: { since?: string; k: number; variant: KaggleCsvVariant },
 ): Promise<SurveyExport> {
   const responses = await repository.trainingResponses(options.since);
-  const { kept, suppressed } = suppressSmallGroups(responses, options.k, (response) => response.record);
-  const records: LabelledRespondent[] = kept.map((response) => ({ ...response.record, depression: response.phq9Label }));
-  return { lines: formatKaggleCsvLines(records, { variant: options.variant }), rows: records.length, suppressed };
+  const { kept, suppressed } = suppressSmallGroups(
+    responses,
+    options.k,
+    (response) => response.record,
+  );
+  const records: LabelledRespondent[] = kept.map((response) => ({
+    ...response.record,
+    depression: response.phq9Label,
+  }));
+  return {
+    lines: formatKaggleCsvLines(records, { variant: options.variant }),
+    rows: records.length,
+    suppressed,
+  };
 }
 
 export interface AggregateGroup {
@@ -38,7 +49,10 @@ export interface AggregateGroup {
 }
 
 /** Responses per quasi-identifier group with their mean PHQ-9 and positive share; groups under k suppressed. */
-export function aggregateByGroup(rows: readonly AggregateRow[], k: number): { groups: AggregateGroup[]; suppressed: number } {
+export function aggregateByGroup(
+  rows: readonly AggregateRow[],
+  k: number,
+): { groups: AggregateGroup[]; suppressed: number } {
   const { kept, suppressed } = suppressSmallGroups(rows, k, (row) => row);
   const groups = new Map<string, AggregateGroup>();
   for (const row of kept) {

@@ -45,7 +45,9 @@ export class SurveyRepository {
    * Inserts a response unless its submission id is stored already; concurrent duplicates are
    * settled by the primary key, so exactly one row exists whatever the timing.
    */
-  async insert(response: NewResponse): Promise<{ inserted: true } | { inserted: false; existing: ExistingResponse }> {
+  async insert(
+    response: NewResponse,
+  ): Promise<{ inserted: true } | { inserted: false; existing: ExistingResponse }> {
     const inserted = await this.db
       .insertInto('survey_response')
       .values({
@@ -73,13 +75,20 @@ export class SurveyRepository {
       .executeTakeFirstOrThrow();
     return {
       inserted: false,
-      existing: { payloadHash: existing.payload_hash, receiptCode: existing.receipt_code, phq9Total: existing.phq9_total },
+      existing: {
+        payloadHash: existing.payload_hash,
+        receiptCode: existing.receipt_code,
+        phq9Total: existing.phq9_total,
+      },
     };
   }
 
   /** Deletes the response with this receipt code; false when there is none. */
   async deleteByReceipt(receiptCode: string): Promise<boolean> {
-    const result = await this.db.deleteFrom('survey_response').where('receipt_code', '=', receiptCode).executeTakeFirst();
+    const result = await this.db
+      .deleteFrom('survey_response')
+      .where('receipt_code', '=', receiptCode)
+      .executeTakeFirst();
     return Number(result.numDeletedRows) > 0;
   }
 
@@ -88,7 +97,10 @@ export class SurveyRepository {
    * then by the random submission id, so the order within a day reveals nothing. Pass the
    * open transaction when there is one: embedded PGlite has a single connection.
    */
-  async trainingResponses(since: string | undefined, db: Db = this.db): Promise<TrainingResponse[]> {
+  async trainingResponses(
+    since: string | undefined,
+    db: Db = this.db,
+  ): Promise<TrainingResponse[]> {
     let query = db
       .selectFrom('survey_response')
       .select(['submission_id', sql<string>`submitted_on::text`.as('day'), 'record', 'phq9_label'])

@@ -29,7 +29,11 @@ export function surveyRoutes(service: SurveyService, settings: SurveySettings): 
   const submissions = new RateLimiter(settings.rateLimit.submissions, settings.rateLimit.windowMs);
   const deletions = new RateLimiter(settings.rateLimit.deletions, settings.rateLimit.windowMs);
   const tooMany = (limiter: RateLimiter) =>
-    new HttpProblem(429, 'Too Many Requests', `Too many requests; try again in ${limiter.retryAfterSeconds()} s.`);
+    new HttpProblem(
+      429,
+      'Too Many Requests',
+      `Too many requests; try again in ${limiter.retryAfterSeconds()} s.`,
+    );
 
   return (app: App) => {
     app.post(
@@ -45,9 +49,15 @@ export function surveyRoutes(service: SurveyService, settings: SurveySettings): 
           description:
             'Stores an anonymous response once per submissionId: a retry with the same id and answers ' +
             'returns the same receipt (200); the same id with other answers is a conflict (409). ' +
-            'Field errors are localized to the body\'s locale (else Accept-Language).',
+            "Field errors are localized to the body's locale (else Accept-Language).",
           body: submissionSchema,
-          response: { 200: submitted, 201: submitted, 400: problemSchema, 409: problemSchema, 429: problemSchema },
+          response: {
+            200: submitted,
+            201: submitted,
+            400: problemSchema,
+            409: problemSchema,
+            429: problemSchema,
+          },
         },
       },
       async (request, reply) => {

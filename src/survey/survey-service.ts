@@ -79,7 +79,12 @@ export class SurveyService {
       if (result.existing.payloadHash !== hash) return { status: 'conflict' };
       return { status: 'replayed', receiptCode: result.existing.receiptCode, phq9 };
     }
-    if (mapping.ok) await this.notify({ submissionId: submission.submissionId, record: mapping.record, phq9Label: phq9.label });
+    if (mapping.ok)
+      await this.notify({
+        submissionId: submission.submissionId,
+        record: mapping.record,
+        phq9Label: phq9.label,
+      });
     return { status: 'created', receiptCode, phq9 };
   }
 
@@ -97,7 +102,10 @@ export class SurveyService {
     } catch (error) {
       // Deliberately without the submission id: with the log's exact time it would undo the
       // day-coarsening of the stored response.
-      this.options.log.warn({ 'error.message': (error as Error).message }, 'survey: scoring hook failed; the response is stored');
+      this.options.log.warn(
+        { 'error.message': (error as Error).message },
+        'survey: scoring hook failed; the response is stored',
+      );
     }
   }
 }

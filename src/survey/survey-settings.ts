@@ -31,7 +31,11 @@ export const surveySettingsSchema = z.strictObject({
   /** A response with more than this share of optional factor items unanswered goes to manual review. */
   maxUnansweredShare: z.number().min(0).max(1),
   /** Largest request body accepted by the survey API; larger ones get 413. */
-  bodyLimitBytes: z.number().int().min(1024).max(1024 * 1024),
+  bodyLimitBytes: z
+    .number()
+    .int()
+    .min(1024)
+    .max(1024 * 1024),
   /** Per client address, counted in memory only (never stored or logged). */
   rateLimit: z.strictObject({
     windowMs: z.number().int().min(1000),

@@ -35,7 +35,10 @@ const SECURITY_HEADERS = {
 
 /** The settings the page needs, as JSON safe to embed in HTML (`<` escaped). */
 export function embeddedConfig(settings: SurveySettings): string {
-  const json = JSON.stringify({ crisisResources: settings.crisisResources }).replace(/</g, '\\u003c');
+  const json = JSON.stringify({ crisisResources: settings.crisisResources }).replace(
+    /</g,
+    '\\u003c',
+  );
   return `<script id="survey-config" type="application/json">${json}</script>`;
 }
 
@@ -47,7 +50,9 @@ export function embeddedConfig(settings: SurveySettings): string {
 export function surveyWebRoutes(settings: SurveySettings, directory = WEB_DIST): RouteModule {
   const indexFile = path.join(directory, 'index.html');
   const built = existsSync(indexFile);
-  const index = built ? readFileSync(indexFile, 'utf8').replace(CONFIG_MARKER, embeddedConfig(settings)) : '';
+  const index = built
+    ? readFileSync(indexFile, 'utf8').replace(CONFIG_MARKER, embeddedConfig(settings))
+    : '';
   const assets = new Map<string, { body: Buffer; type: string }>();
   const assetDirectory = path.join(directory, 'assets');
   if (existsSync(assetDirectory)) {
@@ -60,7 +65,11 @@ export function surveyWebRoutes(settings: SurveySettings, directory = WEB_DIST):
   return (app: App) => {
     const page = async (_request: unknown, reply: FastifyReply) => {
       if (!built)
-        throw new HttpProblem(503, 'Service Unavailable', 'The survey web app is not built: run `npm run build`.');
+        throw new HttpProblem(
+          503,
+          'Service Unavailable',
+          'The survey web app is not built: run `npm run build`.',
+        );
       return reply
         .headers({ ...SECURITY_HEADERS, 'cache-control': 'no-store' })
         .type('text/html; charset=utf-8')
@@ -68,13 +77,17 @@ export function surveyWebRoutes(settings: SurveySettings, directory = WEB_DIST):
     };
     app.get('/survey', { schema: { hide: true } }, page);
     app.get('/survey/', { schema: { hide: true } }, page);
-    app.get<{ Params: { file: string } }>('/survey/assets/:file', { schema: { hide: true } }, async (request, reply) => {
-      const asset = assets.get(request.params.file);
-      if (!asset) throw HttpProblem.notFound(`No survey asset ${request.params.file}`);
-      return reply
-        .headers({ ...SECURITY_HEADERS, 'cache-control': 'public, max-age=31536000, immutable' })
-        .type(asset.type)
-        .send(asset.body);
-    });
+    app.get<{ Params: { file: string } }>(
+      '/survey/assets/:file',
+      { schema: { hide: true } },
+      async (request, reply) => {
+        const asset = assets.get(request.params.file);
+        if (!asset) throw HttpProblem.notFound(`No survey asset ${request.params.file}`);
+        return reply
+          .headers({ ...SECURITY_HEADERS, 'cache-control': 'public, max-age=31536000, immutable' })
+          .type(asset.type)
+          .send(asset.body);
+      },
+    );
   };
 }

@@ -16,7 +16,10 @@ afterEach(async () => {
 
 function serve(queue: JobQueue<TestJobSchema>): FastifyInstance {
   const app = Fastify();
-  cleanups.push(() => queue.close({ timeoutMs: 500 }), () => app.close());
+  cleanups.push(
+    () => queue.close({ timeoutMs: 500 }),
+    () => app.close(),
+  );
   return app;
 }
 
@@ -25,7 +28,11 @@ describe('queue board on the bullmq backend', () => {
     const redis = testRedis();
     const name = `b${randomBytes(4).toString('hex')}`;
     const queue = createJobQueue({
-      config: { queue: { url: redis.url, prefix: redis.prefix, ...conformanceConfig }, database: { url: 'embedded', poolSize: 1 }, dataDir: '.' },
+      config: {
+        queue: { url: redis.url, prefix: redis.prefix, ...conformanceConfig },
+        database: { url: 'embedded', poolSize: 1 },
+        dataDir: '.',
+      },
       schema: testJobSchema,
       name,
     });
@@ -55,7 +62,11 @@ describe('queue board on the inline backend', () => {
     const { handle, cleanup } = await postgres.open();
     cleanups.push(cleanup);
     const queue = createJobQueue({
-      config: { queue: { url: 'inline', prefix: 'sdp', ...conformanceConfig }, database: { url: 'postgres://test/db', poolSize: 1 }, dataDir: '.' },
+      config: {
+        queue: { url: 'inline', prefix: 'sdp', ...conformanceConfig },
+        database: { url: 'postgres://test/db', poolSize: 1 },
+        dataDir: '.',
+      },
       db: handle.db,
       schema: testJobSchema,
     });
@@ -71,12 +82,18 @@ describe('queue board on the inline backend', () => {
       counts: { waiting: 1, completed: 0 },
       jobs: [{ id, name: 'add', state: 'waiting', payload: { type: 'add', a: 1, b: 2 } }],
     });
-    expect((await app.inject({ method: 'GET', url: '/admin/queues?state=failed' })).json().jobs).toEqual([]);
-    expect((await app.inject({ method: 'GET', url: '/admin/queues?state=bogus' })).statusCode).toBe(400);
+    expect(
+      (await app.inject({ method: 'GET', url: '/admin/queues?state=failed' })).json().jobs,
+    ).toEqual([]);
+    expect((await app.inject({ method: 'GET', url: '/admin/queues?state=bogus' })).statusCode).toBe(
+      400,
+    );
 
     const one = await app.inject({ method: 'GET', url: `/admin/queues/jobs/${id}` });
     expect(one.json()).toMatchObject({ id, state: 'waiting' });
-    expect((await app.inject({ method: 'GET', url: '/admin/queues/jobs/nope' })).statusCode).toBe(404);
+    expect((await app.inject({ method: 'GET', url: '/admin/queues/jobs/nope' })).statusCode).toBe(
+      404,
+    );
     expect((await app.inject({ method: 'POST', url: '/admin/queues' })).statusCode).toBe(404);
   });
 });

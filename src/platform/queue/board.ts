@@ -74,11 +74,15 @@ function jsonListing<S extends JobSchema>(queue: JobQueue<S>): FastifyPluginCall
       const [counts, jobs] = await Promise.all([queue.counts(), queue.list(query.data)]);
       return { kind: queue.kind, queue: queue.name, counts, jobs };
     });
-    scope.get<{ Params: { id: string } }>('/jobs/:id', { schema: { hide: true } }, async (request, reply) => {
-      const job = await queue.getJob(toJobId(request.params.id));
-      if (!job) return reply.status(404).send({ error: `No job with id ${request.params.id}` });
-      return job;
-    });
+    scope.get<{ Params: { id: string } }>(
+      '/jobs/:id',
+      { schema: { hide: true } },
+      async (request, reply) => {
+        const job = await queue.getJob(toJobId(request.params.id));
+        if (!job) return reply.status(404).send({ error: `No job with id ${request.params.id}` });
+        return job;
+      },
+    );
     done();
   };
 }

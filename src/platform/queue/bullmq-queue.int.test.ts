@@ -57,7 +57,9 @@ describe('bullmq queue: scale-out', () => {
     await workerA.work(probeA.handlers, { concurrency: 1 });
     await workerB.work(probeB.handlers, { concurrency: 1 });
 
-    const ids = await Promise.all(Array.from({ length: 8 }, () => producer.enqueue({ type: 'sleep', ms: 60 })));
+    const ids = await Promise.all(
+      Array.from({ length: 8 }, () => producer.enqueue({ type: 'sleep', ms: 60 })),
+    );
     const jobs = await Promise.all(ids.map((id) => producer.waitForJob(id, { timeoutMs: 10_000 })));
 
     expect(jobs.every((job) => job.state === 'completed')).toBe(true);

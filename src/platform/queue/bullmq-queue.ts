@@ -85,7 +85,9 @@ export class BullmqJobQueue<S extends JobSchema> implements JobQueue<S> {
       prefix: options.prefix,
       defaultJobOptions: { removeOnComplete: KEEP_COMPLETED, removeOnFail: KEEP_FAILED },
     });
-    this.queue.on('error', (error) => options.log.error({ queue: this.name, err: error }, 'bullmq queue error'));
+    this.queue.on('error', (error) =>
+      options.log.error({ queue: this.name, err: error }, 'bullmq queue error'),
+    );
     bullQueues.set(this, this.queue);
   }
 
@@ -111,17 +113,29 @@ export class BullmqJobQueue<S extends JobSchema> implements JobQueue<S> {
     this.workerConnection = this.connect();
     const concurrency = options.concurrency ?? this.options.defaults.concurrency;
     // Three parameters: BullMQ passes the abort signal only to processors that declare it.
-    this.worker = new Worker(this.name, (job: Job, _token?: string, signal?: AbortSignal) => this.process(handlers, job, signal), {
-      connection: this.workerConnection,
-      prefix: this.options.prefix,
-      concurrency,
-    });
-    this.worker.on('error', (error) => this.options.log.error({ queue: this.name, err: error }, 'bullmq worker error'));
+    this.worker = new Worker(
+      this.name,
+      (job: Job, _token?: string, signal?: AbortSignal) => this.process(handlers, job, signal),
+      {
+        connection: this.workerConnection,
+        prefix: this.options.prefix,
+        concurrency,
+      },
+    );
+    this.worker.on('error', (error) =>
+      this.options.log.error({ queue: this.name, err: error }, 'bullmq worker error'),
+    );
     this.worker.on('failed', (job, error) =>
-      this.options.log.warn({ queue: this.name, jobId: job?.id, attempt: job?.attemptsMade, err: error }, 'job attempt failed'),
+      this.options.log.warn(
+        { queue: this.name, jobId: job?.id, attempt: job?.attemptsMade, err: error },
+        'job attempt failed',
+      ),
     );
     await this.worker.waitUntilReady();
-    this.options.log.info({ queue: this.name, concurrency, worker: this.worker.id }, 'bullmq worker started');
+    this.options.log.info(
+      { queue: this.name, concurrency, worker: this.worker.id },
+      'bullmq worker started',
+    );
   }
 
   async getJob(id: JobId): Promise<JobInfo | undefined> {
@@ -166,7 +180,8 @@ export class BullmqJobQueue<S extends JobSchema> implements JobQueue<S> {
     const limit = timeout(PING_TIMEOUT_MS);
     try {
       const answer = await Promise.race([this.connection.ping(), limit.promise]);
-      if (answer === 'timeout') throw new Error(`Redis did not answer within ${PING_TIMEOUT_MS} ms`);
+      if (answer === 'timeout')
+        throw new Error(`Redis did not answer within ${PING_TIMEOUT_MS} ms`);
     } finally {
       limit.cancel();
     }
@@ -202,11 +217,18 @@ export class BullmqJobQueue<S extends JobSchema> implements JobQueue<S> {
     abortGrace.cancel();
     if (afterAbort === 'timeout') {
       closing.catch(() => {});
-      this.options.log.warn({ queue: this.name }, 'closed with jobs still running; BullMQ will retry them as stalled');
+      this.options.log.warn(
+        { queue: this.name },
+        'closed with jobs still running; BullMQ will retry them as stalled',
+      );
     }
   }
 
-  private async process(handlers: JobHandlers<S>, job: Job, signal?: AbortSignal): Promise<unknown> {
+  private async process(
+    handlers: JobHandlers<S>,
+    job: Job,
+    signal?: AbortSignal,
+  ): Promise<unknown> {
     let payload;
     try {
       payload = parsePayload(this.options.schema, job.data);
@@ -234,7 +256,9 @@ export class BullmqJobQueue<S extends JobSchema> implements JobQueue<S> {
     // BullMQ requires maxRetriesPerRequest: null so that its blocking commands wait out a
     // Redis restart instead of failing.
     const redis = new Redis(this.options.url, { maxRetriesPerRequest: null });
-    redis.on('error', (error) => this.options.log.error({ queue: this.name, err: error }, 'redis connection error'));
+    redis.on('error', (error) =>
+      this.options.log.error({ queue: this.name, err: error }, 'redis connection error'),
+    );
     return redis;
   }
 

@@ -32,7 +32,9 @@ export interface CreateJobQueueOptions<S extends JobSchema> {
  * const id = await queue.enqueue({ type: 'train', runId: 'r1' }, { attempts: 3 });
  * const done = await queue.waitForJob(id, { timeoutMs: 60_000 });
  */
-export function createJobQueue<S extends JobSchema>(options: CreateJobQueueOptions<S>): JobQueue<S> {
+export function createJobQueue<S extends JobSchema>(
+  options: CreateJobQueueOptions<S>,
+): JobQueue<S> {
   const { config, schema } = options;
   const log = options.log ?? silentLogger;
   const name = options.name ?? 'jobs';
@@ -42,7 +44,14 @@ export function createJobQueue<S extends JobSchema>(options: CreateJobQueueOptio
     concurrency: config.queue.concurrency,
   };
   if (config.queue.url !== 'inline') {
-    return new BullmqJobQueue({ url: config.queue.url, prefix: config.queue.prefix, name, schema, defaults, log });
+    return new BullmqJobQueue({
+      url: config.queue.url,
+      prefix: config.queue.prefix,
+      name,
+      schema,
+      defaults,
+      log,
+    });
   }
   if (!options.db) throw new Error('queue.url is "inline": the job queue needs the database');
   const embedded = config.database.url === 'embedded';

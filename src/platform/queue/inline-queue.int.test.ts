@@ -16,7 +16,10 @@ function openInline(handle: DatabaseHandle, name: string): JobQueue<TestJobSchem
     config: {
       queue: { url: 'inline', prefix: 'sdp', ...conformanceConfig },
       // Only `url` matters here: "embedded" tells the queue it is alone on the database.
-      database: { url: handle.kind === 'embedded' ? 'embedded' : 'postgres://test/db', poolSize: 1 },
+      database: {
+        url: handle.kind === 'embedded' ? 'embedded' : 'postgres://test/db',
+        poolSize: 1,
+      },
       dataDir: '.',
     },
     db: handle.db,
@@ -77,9 +80,15 @@ for (const backend of databaseBackends) {
      * Leaves a job as a process that crashed mid-job would: active, its try counted, held by
      * an owner that no longer runs, its heartbeat `heartbeatAgeMs` old.
      */
-    async function crashWhileRunning(name: string, options: { attempts: number; heartbeatAgeMs: number }) {
+    async function crashWhileRunning(
+      name: string,
+      options: { attempts: number; heartbeatAgeMs: number },
+    ) {
       const before = open(name);
-      const id = await before.enqueue({ type: 'add', a: 20, b: 22 }, { attempts: options.attempts });
+      const id = await before.enqueue(
+        { type: 'add', a: 20, b: 22 },
+        { attempts: options.attempts },
+      );
       await handle.db
         .updateTable('job')
         .set({
@@ -150,7 +159,11 @@ for (const backend of databaseBackends) {
       expect(await first.getJob(id)).toMatchObject({ state: 'waiting', attemptsMade: 1 });
 
       // Shorten the retry so the test need not wait 20 s.
-      await handle.db.updateTable('job').set({ payload: JSON.stringify({ type: 'sleep', ms: 1 }) }).where('id', '=', id).execute();
+      await handle.db
+        .updateTable('job')
+        .set({ payload: JSON.stringify({ type: 'sleep', ms: 1 }) })
+        .where('id', '=', id)
+        .execute();
       const second = open(name);
       await second.work(createTestProbe().handlers);
       expect(await second.waitForJob(toJobId(id), { timeoutMs: 10_000 })).toMatchObject({

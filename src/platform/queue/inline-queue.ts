@@ -116,13 +116,18 @@ export class InlineJobQueue<S extends JobSchema> implements JobQueue<S> {
     this.handlers = handlers;
     this.concurrency = options.concurrency ?? this.options.defaults.concurrency;
 
-    const which = this.options.exclusive ? { notOwner: this.owner } : { staleAfterMs: this.staleAfterMs };
+    const which = this.options.exclusive
+      ? { notOwner: this.owner }
+      : { staleAfterMs: this.staleAfterMs };
     await this.recoverOrphans(which);
 
     this.heartbeatTimer = setInterval(() => void this.beat(), this.heartbeatMs);
     this.heartbeatTimer.unref();
     this.loop = this.takeJobs();
-    this.options.log.info({ queue: this.name, concurrency: this.concurrency, owner: this.owner }, 'inline queue worker started');
+    this.options.log.info(
+      { queue: this.name, concurrency: this.concurrency, owner: this.owner },
+      'inline queue worker started',
+    );
   }
 
   getJob(id: JobId): Promise<JobInfo | undefined> {
@@ -130,10 +135,15 @@ export class InlineJobQueue<S extends JobSchema> implements JobQueue<S> {
   }
 
   waitForJob(id: JobId, options: { timeoutMs?: number } = {}): Promise<JobInfo> {
-    return waitUntilFinished((jobId) => this.getJob(jobId), id, options.timeoutMs ?? 60_000, (jobId, wake) => {
-      this.events.on(`finished:${jobId}`, wake);
-      return () => this.events.off(`finished:${jobId}`, wake);
-    });
+    return waitUntilFinished(
+      (jobId) => this.getJob(jobId),
+      id,
+      options.timeoutMs ?? 60_000,
+      (jobId, wake) => {
+        this.events.on(`finished:${jobId}`, wake);
+        return () => this.events.off(`finished:${jobId}`, wake);
+      },
+    );
   }
 
   list(options: ListOptions = {}): Promise<JobInfo[]> {
@@ -162,19 +172,28 @@ export class InlineJobQueue<S extends JobSchema> implements JobQueue<S> {
     const jobs = [...this.running.values()];
     if (!jobs.length) return;
     const grace = timeout(options.timeoutMs ?? 30_000);
-    const outcome = await Promise.race([Promise.allSettled(jobs.map((job) => job.done)), grace.promise]);
+    const outcome = await Promise.race([
+      Promise.allSettled(jobs.map((job) => job.done)),
+      grace.promise,
+    ]);
     grace.cancel();
     if (outcome !== 'timeout') return;
 
     // Release first, then abort: the aborted handlers' own failure writes then find the
     // lease gone and are ignored, so the outcome is always "put back", never a backoff.
-    const report = await this.store.recover({ owner: this.owner }, 'interrupted: the worker closed before the job finished');
+    const report = await this.store.recover(
+      { owner: this.owner },
+      'interrupted: the worker closed before the job finished',
+    );
     for (const job of jobs) job.controller.abort(new Error('worker closing'));
     // A moment for handlers that honour the signal to unwind before their resources go.
     const unwind = timeout(ABORT_GRACE_MS);
     await Promise.race([Promise.allSettled(jobs.map((job) => job.done)), unwind.promise]);
     unwind.cancel();
-    this.options.log.warn({ queue: this.name, ...report }, 'closed with jobs still running; they were put back');
+    this.options.log.warn(
+      { queue: this.name, ...report },
+      'closed with jobs still running; they were put back',
+    );
   }
 
   /** The worker loop: claim as many due jobs as there are free slots, else sleep until woken. */
@@ -191,7 +210,10 @@ export class InlineJobQueue<S extends JobSchema> implements JobQueue<S> {
           if (nextDue !== undefined) idleMs = Math.min(idleMs, Math.max(nextDue, 1));
         } catch (error) {
           if (this.closed) return;
-          this.options.log.error({ queue: this.name, err: error }, 'inline queue could not take jobs');
+          this.options.log.error(
+            { queue: this.name, err: error },
+            'inline queue could not take jobs',
+          );
         }
       }
       if (this.closed) return;
@@ -238,14 +260,21 @@ export class InlineJobQueue<S extends JobSchema> implements JobQueue<S> {
     try {
       if (outcome.ok) {
         const recorded = await this.store.complete(lease, outcome.result);
-        if (!recorded) this.options.log.warn({ queue: this.name, jobId: row.id }, 'job finished after its lease was lost; result dropped');
+        if (!recorded)
+          this.options.log.warn(
+            { queue: this.name, jobId: row.id },
+            'job finished after its lease was lost; result dropped',
+          );
         return;
       }
       await this.recordFailure(row, lease, outcome.error);
     } catch (error) {
       // The database refused the outcome: the job stays active under this owner, and the
       // next start (or a live worker's stale check) puts it back.
-      this.options.log.error({ queue: this.name, jobId: row.id, err: error }, 'could not record job outcome');
+      this.options.log.error(
+        { queue: this.name, jobId: row.id, err: error },
+        'could not record job outcome',
+      );
     }
   }
 
@@ -253,9 +282,20 @@ export class InlineJobQueue<S extends JobSchema> implements JobQueue<S> {
     const unrecoverable = error instanceof UnrecoverableJobError;
     const retry = !unrecoverable && lease.attempt < row.max_attempts;
     const message = errorMessage(error);
-    await this.store.fail(lease, message, retry ? retryDelayMs(row.backoff_ms, lease.attempt) : undefined);
+    await this.store.fail(
+      lease,
+      message,
+      retry ? retryDelayMs(row.backoff_ms, lease.attempt) : undefined,
+    );
     this.options.log.warn(
-      { queue: this.name, jobId: row.id, attempt: lease.attempt, maxAttempts: row.max_attempts, retry, err: error },
+      {
+        queue: this.name,
+        jobId: row.id,
+        attempt: lease.attempt,
+        maxAttempts: row.max_attempts,
+        retry,
+        err: error,
+      },
       retry ? 'job attempt failed; will retry' : 'job failed',
     );
   }
@@ -271,10 +311,18 @@ export class InlineJobQueue<S extends JobSchema> implements JobQueue<S> {
     }
   }
 
-  private async recoverOrphans(which: { notOwner: string } | { staleAfterMs: number }): Promise<void> {
-    const report = await this.store.recover(which, 'interrupted: the worker running the job stopped');
+  private async recoverOrphans(
+    which: { notOwner: string } | { staleAfterMs: number },
+  ): Promise<void> {
+    const report = await this.store.recover(
+      which,
+      'interrupted: the worker running the job stopped',
+    );
     if (report.retried.length || report.failed.length) {
-      this.options.log.warn({ queue: this.name, ...report }, 'recovered jobs left running by a stopped worker');
+      this.options.log.warn(
+        { queue: this.name, ...report },
+        'recovered jobs left running by a stopped worker',
+      );
       this.wakeLoop?.();
     }
   }

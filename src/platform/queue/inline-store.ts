@@ -1,6 +1,14 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import { toJson } from '../db/columns.js';
-import { emptyCounts, jobStates, type JobCounts, type JobId, type JobInfo, type JobProgress, type JobState } from './job-queue.js';
+import {
+  emptyCounts,
+  jobStates,
+  type JobCounts,
+  type JobId,
+  type JobInfo,
+  type JobProgress,
+  type JobState,
+} from './job-queue.js';
 import type { Database } from '../db/schema.js';
 import type { JobTable } from './tables.js';
 
@@ -72,7 +80,11 @@ export class InlineJobStore {
   async list(state: JobState | undefined, limit: number): Promise<JobInfo[]> {
     let query = this.selectInfo();
     if (state) query = query.where(visibleState, '=', state);
-    const rows = await query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
+    const rows = await query
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(limit)
+      .execute();
     return rows.map(toInfo);
   }
 
@@ -84,7 +96,8 @@ export class InlineJobStore {
       .groupBy(sql`1`)
       .execute();
     const counts = emptyCounts();
-    for (const row of rows) if (jobStates.includes(row.visible)) counts[row.visible] = Number(row.count);
+    for (const row of rows)
+      if (jobStates.includes(row.visible)) counts[row.visible] = Number(row.count);
     return counts;
   }
 
@@ -142,13 +155,20 @@ export class InlineJobStore {
   }
 
   async setProgress(lease: Lease, progress: JobProgress): Promise<void> {
-    await this.leased(lease).set({ progress: toJson(progress) }).execute();
+    await this.leased(lease)
+      .set({ progress: toJson(progress) })
+      .execute();
   }
 
   /** Records success; returns false if the lease was lost (the job was recovered meanwhile). */
   async complete(lease: Lease, result: unknown): Promise<boolean> {
     const updated = await this.leased(lease)
-      .set({ state: 'completed', result: toJson(result), locked_by: null, finished_at: sql<Date>`now()` })
+      .set({
+        state: 'completed',
+        result: toJson(result),
+        locked_by: null,
+        finished_at: sql<Date>`now()`,
+      })
       .executeTakeFirst();
     return updated.numUpdatedRows > 0n;
   }
@@ -156,14 +176,15 @@ export class InlineJobStore {
   /** Records a failed try: back to waiting after `retryInMs`, or failed for good when undefined. */
   async fail(lease: Lease, error: string, retryInMs: number | undefined): Promise<boolean> {
     const query = this.leased(lease);
-    const updated = await (retryInMs === undefined
-      ? query.set({ state: 'failed', error, locked_by: null, finished_at: sql<Date>`now()` })
-      : query.set({
-          state: 'waiting',
-          error,
-          locked_by: null,
-          run_at: sql<Date>`now() + ${retryInMs} * interval '1 millisecond'`,
-        })
+    const updated = await (
+      retryInMs === undefined
+        ? query.set({ state: 'failed', error, locked_by: null, finished_at: sql<Date>`now()` })
+        : query.set({
+            state: 'waiting',
+            error,
+            locked_by: null,
+            run_at: sql<Date>`now() + ${retryInMs} * interval '1 millisecond'`,
+          })
     ).executeTakeFirst();
     return updated.numUpdatedRows > 0n;
   }
@@ -195,8 +216,12 @@ export class InlineJobStore {
         );
       }
       const rows = await stranded.forUpdate().skipLocked().execute();
-      const retried = rows.filter((row) => row.attempts_made < row.max_attempts).map((row) => row.id);
-      const failed = rows.filter((row) => row.attempts_made >= row.max_attempts).map((row) => row.id);
+      const retried = rows
+        .filter((row) => row.attempts_made < row.max_attempts)
+        .map((row) => row.id);
+      const failed = rows
+        .filter((row) => row.attempts_made >= row.max_attempts)
+        .map((row) => row.id);
       if (retried.length) {
         await trx
           .updateTable('job')
@@ -207,7 +232,12 @@ export class InlineJobStore {
       if (failed.length) {
         await trx
           .updateTable('job')
-          .set({ state: 'failed', error: `${reason}; no attempts left`, locked_by: null, finished_at: sql<Date>`now()` })
+          .set({
+            state: 'failed',
+            error: `${reason}; no attempts left`,
+            locked_by: null,
+            finished_at: sql<Date>`now()`,
+          })
           .where('id', 'in', failed)
           .execute();
       }

@@ -19,7 +19,10 @@ export type JobInput<S extends JobSchema> = z.input<S>;
 /** The job types of the union, e.g. `'train' | 'ingest'`. */
 export type JobType<S extends JobSchema> = JobPayload<S>['type'];
 /** The payload of one job type. */
-export type PayloadOf<S extends JobSchema, T extends JobType<S>> = Extract<JobPayload<S>, { type: T }>;
+export type PayloadOf<S extends JobSchema, T extends JobType<S>> = Extract<
+  JobPayload<S>,
+  { type: T }
+>;
 
 /** A job's id. Branded so that it cannot be mixed with other string ids. */
 export type JobId = string & { readonly __brand: 'JobId' };

@@ -6,7 +6,11 @@ import { createTestProbe, testJobSchema, type TestJobSchema } from './testing/te
 
 describe('job payloads', () => {
   it('parses a valid payload of the union', () => {
-    expect(parsePayload(testJobSchema, { type: 'add', a: 1, b: 2, extra: true })).toEqual({ type: 'add', a: 1, b: 2 });
+    expect(parsePayload(testJobSchema, { type: 'add', a: 1, b: 2, extra: true })).toEqual({
+      type: 'add',
+      a: 1,
+      b: 2,
+    });
   });
 
   it('rejects a payload with a clear message naming the field, as an unrecoverable error', () => {
@@ -17,7 +21,9 @@ describe('job payloads', () => {
   });
 
   it('rejects an unknown type', () => {
-    expect(() => parsePayload(testJobSchema, { type: 'train' })).toThrow(/Invalid job payload: type: /);
+    expect(() => parsePayload(testJobSchema, { type: 'train' })).toThrow(
+      /Invalid job payload: type: /,
+    );
   });
 
   it('reads the job types from the schema', () => {
@@ -35,6 +41,7 @@ describe('job payloads', () => {
 
   it('accepts portable job ids and refuses ones BullMQ reserves', () => {
     expect(() => assertValidJobId('train-2024-06-01')).not.toThrow();
-    for (const bad of ['', '42', 'a:b']) expect(() => assertValidJobId(bad)).toThrow(/Invalid jobId/);
+    for (const bad of ['', '42', 'a:b'])
+      expect(() => assertValidJobId(bad)).toThrow(/Invalid jobId/);
   });
 });

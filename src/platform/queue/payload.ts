@@ -17,7 +17,10 @@ export function jobTypesOf(schema: JobSchema): string[] {
  * The compiler already makes the handler map exhaustive; this catches maps built
  * dynamically or cast, before a worker starts and fails jobs one by one.
  */
-export function assertHandlersCover<S extends JobSchema>(schema: S, handlers: JobHandlers<S>): void {
+export function assertHandlersCover<S extends JobSchema>(
+  schema: S,
+  handlers: JobHandlers<S>,
+): void {
   const missing = jobTypesOf(schema).filter(
     (type) => typeof (handlers as Record<string, unknown>)[type] !== 'function',
   );
@@ -31,10 +34,11 @@ export function handlerFor<S extends JobSchema>(
 ): (payload: JobPayload<S>, ctx: JobContext) => unknown {
   // The mapped type pairs each type with its own payload; TypeScript cannot follow that
   // correlation through an index, so the lookup is widened here, once.
-  const handler = (handlers as Record<string, (payload: JobPayload<S>, ctx: JobContext) => unknown>)[
-    payload.type as string
-  ];
-  if (!handler) throw new UnrecoverableJobError(`No handler for job type "${String(payload.type)}"`);
+  const handler = (
+    handlers as Record<string, (payload: JobPayload<S>, ctx: JobContext) => unknown>
+  )[payload.type as string];
+  if (!handler)
+    throw new UnrecoverableJobError(`No handler for job type "${String(payload.type)}"`);
   return handler;
 }
 
@@ -44,6 +48,8 @@ export function handlerFor<S extends JobSchema>(
  */
 export function assertValidJobId(jobId: string): void {
   if (!jobId || jobId.includes(':') || /^\d+$/.test(jobId)) {
-    throw new Error(`Invalid jobId "${jobId}": must be non-empty, without ":" and not a plain integer`);
+    throw new Error(
+      `Invalid jobId "${jobId}": must be non-empty, without ":" and not a plain integer`,
+    );
   }
 }

@@ -24,10 +24,22 @@ export function studentAnswers(
     ...Object.fromEntries(phq9.map((score, index) => [`phq9_${index + 1}`, score])),
     ...overrides,
   };
-  return Object.fromEntries(Object.entries(answers).filter(([, value]) => value !== undefined)) as Record<string, AnswerValue>;
+  return Object.fromEntries(
+    Object.entries(answers).filter(([, value]) => value !== undefined),
+  ) as Record<string, AnswerValue>;
 }
 
 /** A valid request body around some answers, with a fresh submission id. */
-export function submissionBody(answers: Record<string, unknown> = studentAnswers(), extra: Record<string, unknown> = {}) {
-  return { submissionId: randomUUID(), locale: 'en', questionnaireVersion: QUESTIONNAIRE_VERSION, consent: true, answers, ...extra };
+export function submissionBody(
+  answers: Record<string, unknown> = studentAnswers(),
+  extra: Record<string, unknown> = {},
+) {
+  return {
+    submissionId: randomUUID(),
+    locale: 'en',
+    questionnaireVersion: QUESTIONNAIRE_VERSION,
+    consent: true,
+    answers,
+    ...extra,
+  };
 }

@@ -25,7 +25,8 @@ export async function postSubmission(body: unknown): Promise<SubmitResult> {
       body: JSON.stringify(body),
       credentials: 'omit',
     });
-    if (response.status === 200 || response.status === 201) return { kind: 'ok', body: (await response.json()) as Submitted };
+    if (response.status === 200 || response.status === 201)
+      return { kind: 'ok', body: (await response.json()) as Submitted };
     if (response.status === 400) {
       const problem = (await response.json()) as { errors?: FieldProblem[] };
       return { kind: 'invalid', errors: problem.errors ?? [] };
@@ -39,7 +40,10 @@ export async function postSubmission(body: unknown): Promise<SubmitResult> {
 /** Deletes the response with this receipt code: `deleted`, `not-found` or `failed`. */
 export async function deleteResponse(code: string): Promise<'deleted' | 'not-found' | 'failed'> {
   try {
-    const response = await fetch(`/v1/survey/responses/${encodeURIComponent(code)}`, { method: 'DELETE', credentials: 'omit' });
+    const response = await fetch(`/v1/survey/responses/${encodeURIComponent(code)}`, {
+      method: 'DELETE',
+      credentials: 'omit',
+    });
     if (response.status === 204) return 'deleted';
     return response.status === 404 ? 'not-found' : 'failed';
   } catch {

@@ -9,7 +9,13 @@ export function readCrisisResources(): Partial<Record<Locale, CrisisResource[]>>
   const element = document.getElementById('survey-config');
   if (!element?.textContent) return {};
   try {
-    return (JSON.parse(element.textContent) as { crisisResources?: Partial<Record<Locale, CrisisResource[]>> }).crisisResources ?? {};
+    return (
+      (
+        JSON.parse(element.textContent) as {
+          crisisResources?: Partial<Record<Locale, CrisisResource[]>>;
+        }
+      ).crisisResources ?? {}
+    );
   } catch {
     return {};
   }
@@ -21,9 +27,20 @@ const telHref = (phone: string) => `tel:${phone.replace(/\s/g, '')}`;
 export function header(locale: Locale, onSwitch: (locale: Locale) => void): HTMLElement {
   const messages = CATALOGUES[locale];
   const buttons = LOCALES.map((other) =>
-    h('button', { type: 'button', lang: CATALOGUES[other].lang, 'aria-pressed': String(other === locale), id: `lang-${other}` }, CATALOGUES[other].languageName),
+    h(
+      'button',
+      {
+        type: 'button',
+        lang: CATALOGUES[other].lang,
+        'aria-pressed': String(other === locale),
+        id: `lang-${other}`,
+      },
+      CATALOGUES[other].languageName,
+    ),
   );
-  buttons.forEach((button, index) => button.addEventListener('click', () => onSwitch(LOCALES[index])));
+  buttons.forEach((button, index) =>
+    button.addEventListener('click', () => onSwitch(LOCALES[index])),
+  );
   return h(
     'header',
     {},
@@ -48,17 +65,40 @@ export function helpBanner(messages: Catalogue, resources: CrisisResource[]): HT
 }
 
 /** The full list of crisis resources, on every page. */
-export function helpSection(messages: Catalogue, resources: CrisisResource[], headingLevel: 'h2' = 'h2'): HTMLElement {
+export function helpSection(
+  messages: Catalogue,
+  resources: CrisisResource[],
+  headingLevel: 'h2' = 'h2',
+): HTMLElement {
   const items = resources.map((resource) =>
     h(
       'li',
       {},
       h('strong', {}, resource.name),
-      resource.phone ? h('span', {}, ' — ', `${messages.ui.phoneLabel} `, h('a', { href: telHref(resource.phone) }, resource.phone)) : undefined,
+      resource.phone
+        ? h(
+            'span',
+            {},
+            ' — ',
+            `${messages.ui.phoneLabel} `,
+            h('a', { href: telHref(resource.phone) }, resource.phone),
+          )
+        : undefined,
       resource.hours ? ` (${resource.hours})` : undefined,
       h('br'),
       resource.description,
-      resource.url ? h('span', {}, ' ', h('a', { href: resource.url, rel: 'noreferrer' }, resource.url.replace(/^https:\/\//, ''))) : undefined,
+      resource.url
+        ? h(
+            'span',
+            {},
+            ' ',
+            h(
+              'a',
+              { href: resource.url, rel: 'noreferrer' },
+              resource.url.replace(/^https:\/\//, ''),
+            ),
+          )
+        : undefined,
     ),
   );
   return h(

@@ -16,7 +16,9 @@ export interface FieldContext {
 
 /** The id of the element that takes focus for an item (error summary links point here). */
 export function focusTargetId(item: Item): string {
-  return item.kind === 'number' || (item.kind === 'choice' && item.display === 'select') ? `q-${item.id}` : `q-${item.id}-0`;
+  return item.kind === 'number' || (item.kind === 'choice' && item.display === 'select')
+    ? `q-${item.id}`
+    : `q-${item.id}-0`;
 }
 
 function choiceLabel(messages: Catalogue, item: Item, value: string): string {
@@ -32,7 +34,10 @@ function scaleLabel(messages: Catalogue, item: Item & { kind: 'scale' }, value: 
 }
 
 function describedBy(item: Item, context: FieldContext): string | undefined {
-  const ids = [context.messages.items[item.id]?.help ? `q-${item.id}-help` : '', context.error ? `q-${item.id}-error` : ''].filter(Boolean);
+  const ids = [
+    context.messages.items[item.id]?.help ? `q-${item.id}-help` : '',
+    context.error ? `q-${item.id}-error` : '',
+  ].filter(Boolean);
   return ids.length ? ids.join(' ') : undefined;
 }
 
@@ -46,10 +51,18 @@ function extras(item: Item, context: FieldContext): HTMLElement[] {
 
 function labelText(item: Item, messages: Catalogue): (string | HTMLElement)[] {
   const text = messages.items[item.id]?.label ?? item.id;
-  return item.optional ? [text, ' ', h('span', { class: 'optional' }, messages.ui.optional)] : [text];
+  return item.optional
+    ? [text, ' ', h('span', { class: 'optional' }, messages.ui.optional)]
+    : [text];
 }
 
-function radioGroup(item: Item, options: { value: string; label: string }[], context: FieldContext, current: string | undefined, toAnswer: (value: string) => AnswerValue): HTMLElement {
+function radioGroup(
+  item: Item,
+  options: { value: string; label: string }[],
+  context: FieldContext,
+  current: string | undefined,
+  toAnswer: (value: string) => AnswerValue,
+): HTMLElement {
   const radios = options.map((option, index) => {
     const input = h('input', {
       type: 'radio',
@@ -59,12 +72,17 @@ function radioGroup(item: Item, options: { value: string; label: string }[], con
       checked: current === option.value,
       'aria-invalid': context.error ? 'true' : undefined,
     });
-    input.addEventListener('change', () => context.onChange(option.value === PREFER_NOT ? null : toAnswer(option.value)));
+    input.addEventListener('change', () =>
+      context.onChange(option.value === PREFER_NOT ? null : toAnswer(option.value)),
+    );
     return h('div', { class: 'option' }, input, h('label', { for: input.id }, option.label));
   });
   return h(
     'fieldset',
-    { class: `question${context.error ? ' has-error' : ''}`, 'aria-describedby': describedBy(item, context) },
+    {
+      class: `question${context.error ? ' has-error' : ''}`,
+      'aria-describedby': describedBy(item, context),
+    },
     h('legend', {}, ...labelText(item, context.messages)),
     ...extras(item, context),
     h('div', { class: item.kind === 'scale' ? 'options scale' : 'options' }, ...radios),
@@ -78,22 +96,42 @@ export function renderItem(item: Item, context: FieldContext): HTMLElement {
   const current = value === null ? PREFER_NOT : value === undefined ? undefined : String(value);
   switch (item.kind) {
     case 'choice': {
-      const options = item.values.map((choice) => ({ value: choice, label: choiceLabel(messages, item, choice) }));
-      if (item.display === 'radio') return radioGroup(item, [...options, ...prefer], context, current, (choice) => choice);
+      const options = item.values.map((choice) => ({
+        value: choice,
+        label: choiceLabel(messages, item, choice),
+      }));
+      if (item.display === 'radio')
+        return radioGroup(item, [...options, ...prefer], context, current, (choice) => choice);
       const select = h(
         'select',
-        { id: `q-${item.id}`, name: item.id, 'aria-describedby': describedBy(item, context), 'aria-invalid': context.error ? 'true' : undefined },
+        {
+          id: `q-${item.id}`,
+          name: item.id,
+          'aria-describedby': describedBy(item, context),
+          'aria-invalid': context.error ? 'true' : undefined,
+        },
         h('option', { value: '' }, messages.ui.choose),
-        ...[...options, ...prefer].map((option) => h('option', { value: option.value, selected: current === option.value }, option.label)),
+        ...[...options, ...prefer].map((option) =>
+          h('option', { value: option.value, selected: current === option.value }, option.label),
+        ),
       );
       select.addEventListener('change', () =>
-        context.onChange(select.value === '' ? undefined : select.value === PREFER_NOT ? null : select.value),
+        context.onChange(
+          select.value === '' ? undefined : select.value === PREFER_NOT ? null : select.value,
+        ),
       );
-      return h('div', { class: `question${context.error ? ' has-error' : ''}` }, h('label', { for: select.id }, ...labelText(item, messages)), ...extras(item, context), select);
+      return h(
+        'div',
+        { class: `question${context.error ? ' has-error' : ''}` },
+        h('label', { for: select.id }, ...labelText(item, messages)),
+        ...extras(item, context),
+        select,
+      );
     }
     case 'scale': {
       const options = [];
-      for (let point = item.min; point <= item.max; point++) options.push({ value: String(point), label: scaleLabel(messages, item, point) });
+      for (let point = item.min; point <= item.max; point++)
+        options.push({ value: String(point), label: scaleLabel(messages, item, point) });
       return radioGroup(item, [...options, ...prefer], context, current, Number);
     }
     case 'number': {
@@ -113,9 +151,18 @@ export function renderItem(item: Item, context: FieldContext): HTMLElement {
         if (text === '') return context.onChange(undefined);
         const number = Number(text);
         // Not a number: kept as text so validation says what is wrong with it.
-        context.onChange(Number.isFinite(number) && /^[+-]?(\d+\.?\d*|\.\d+)$/.test(text) ? number : text, input.value);
+        context.onChange(
+          Number.isFinite(number) && /^[+-]?(\d+\.?\d*|\.\d+)$/.test(text) ? number : text,
+          input.value,
+        );
       });
-      return h('div', { class: `question${context.error ? ' has-error' : ''}` }, h('label', { for: input.id }, ...labelText(item, messages)), ...extras(item, context), input);
+      return h(
+        'div',
+        { class: `question${context.error ? ' has-error' : ''}` },
+        h('label', { for: input.id }, ...labelText(item, messages)),
+        ...extras(item, context),
+        input,
+      );
     }
   }
 }

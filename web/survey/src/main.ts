@@ -5,7 +5,17 @@
  * the questionnaire definition; the checks are the server's own (validateItems).
  */
 import { CATALOGUES, format } from '../../../src/survey/messages.js';
-import { PAGES, QUESTIONNAIRE_VERSION, isAsked, itemsOfPage, needsSafetyScreen, triggersSafety, type AnswerValue, type Item, type Locale } from '../../../src/survey/questionnaire.js';
+import {
+  PAGES,
+  QUESTIONNAIRE_VERSION,
+  isAsked,
+  itemsOfPage,
+  needsSafetyScreen,
+  triggersSafety,
+  type AnswerValue,
+  type Item,
+  type Locale,
+} from '../../../src/survey/questionnaire.js';
 import { validateItems } from '../../../src/survey/submission.js';
 import { deleteResponse, postSubmission, type Submitted } from './api.js';
 import { header, helpBanner, helpSection, readCrisisResources } from './chrome.js';
@@ -14,7 +24,13 @@ import { focusTargetId, renderItem } from './fields.js';
 
 type View =
   | { name: 'consent'; error?: boolean }
-  | { name: 'page'; index: number; errors?: Map<string, string>; sending?: boolean; failed?: boolean }
+  | {
+      name: 'page';
+      index: number;
+      errors?: Map<string, string>;
+      sending?: boolean;
+      failed?: boolean;
+    }
   | { name: 'safety'; nextIndex: number }
   | { name: 'end'; result: Submitted; deleted?: 'deleted' | 'failed' }
   | { name: 'delete'; outcome?: 'deleted' | 'not-found' | 'failed'; code?: string };
@@ -95,13 +111,26 @@ function viewContent(): HTMLElement[] {
 
 function consentView(view: Extract<View, { name: 'consent' }>): HTMLElement[] {
   const m = messages();
-  const checkbox = h('input', { type: 'checkbox', id: 'consent', checked: state.consent, 'aria-describedby': view.error ? 'consent-error' : undefined, 'aria-invalid': view.error ? 'true' : undefined });
+  const checkbox = h('input', {
+    type: 'checkbox',
+    id: 'consent',
+    checked: state.consent,
+    'aria-describedby': view.error ? 'consent-error' : undefined,
+    'aria-invalid': view.error ? 'true' : undefined,
+  });
   checkbox.addEventListener('change', () => (state.consent = checkbox.checked));
   const form = h(
     'form',
     { novalidate: true },
-    h('div', { class: `question checkbox${view.error ? ' has-error' : ''}` }, checkbox, h('label', { for: 'consent' }, m.ui.consentCheckbox)),
-    view.error ? h('p', { id: 'consent-error', class: 'error', role: 'alert' }, m.errors.consent) : undefined,
+    h(
+      'div',
+      { class: `question checkbox${view.error ? ' has-error' : ''}` },
+      checkbox,
+      h('label', { for: 'consent' }, m.ui.consentCheckbox),
+    ),
+    view.error
+      ? h('p', { id: 'consent-error', class: 'error', role: 'alert' }, m.errors.consent)
+      : undefined,
     h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, m.ui.start)),
   );
   form.addEventListener('submit', (event) => {
@@ -111,7 +140,12 @@ function consentView(view: Extract<View, { name: 'consent' }>): HTMLElement[] {
   });
   const toDelete = h('button', { type: 'button', class: 'link' }, m.ui.deleteLink);
   toDelete.addEventListener('click', () => go({ name: 'delete' }));
-  return [heading(m.ui.consentHeading), ...m.ui.consentParagraphs.map((text) => h('p', {}, text)), form, h('p', {}, toDelete)];
+  return [
+    heading(m.ui.consentHeading),
+    ...m.ui.consentParagraphs.map((text) => h('p', {}, text)),
+    form,
+    h('p', {}, toDelete),
+  ];
 }
 
 function pageView(view: Extract<View, { name: 'page' }>): HTMLElement[] {
@@ -130,7 +164,11 @@ function pageView(view: Extract<View, { name: 'page' }>): HTMLElement[] {
           ...items
             .filter((item) => view.errors!.has(item.id))
             .map((item) => {
-              const link = h('a', { href: `#${focusTargetId(item)}` }, `${m.items[item.id]?.label ?? item.id}: ${view.errors!.get(item.id)}`);
+              const link = h(
+                'a',
+                { href: `#${focusTargetId(item)}` },
+                `${m.items[item.id]?.label ?? item.id}: ${view.errors!.get(item.id)}`,
+              );
               link.addEventListener('click', (event) => {
                 event.preventDefault();
                 document.getElementById(focusTargetId(item))?.focus();
@@ -154,18 +192,38 @@ function pageView(view: Extract<View, { name: 'page' }>): HTMLElement[] {
         const controlsSkipLogic = itemsOfPage(page).some((other) => other.showIf?.item === item.id);
         // Answers that change which questions are asked, or that call for help, redraw the page
         // in place (focus stays on the control the person is using).
-        if (controlsSkipLogic || wasAlerting !== triggersSafety(item, value)) render(document.activeElement?.id ?? null);
+        if (controlsSkipLogic || wasAlerting !== triggersSafety(item, value))
+          render(document.activeElement?.id ?? null);
       },
     });
     if (triggersSafety(item, state.answers[item.id]))
-      field.append(h('p', { class: 'safety-note', role: 'alert' }, m.ui.safetyParagraphs[1], ' ', h('a', { href: '#help' }, m.ui.helpBannerLink)));
+      field.append(
+        h(
+          'p',
+          { class: 'safety-note', role: 'alert' },
+          m.ui.safetyParagraphs[1],
+          ' ',
+          h('a', { href: '#help' }, m.ui.helpBannerLink),
+        ),
+      );
     return field;
   });
 
   const last = view.index === PAGES.length - 1;
   const back = h('button', { type: 'button', class: 'secondary' }, m.ui.back);
-  back.addEventListener('click', () => (view.index === 0 ? go({ name: 'consent' }) : go({ name: 'page', index: view.index - 1 })));
-  const next = h('button', { type: 'submit', class: 'primary', disabled: view.sending, 'aria-disabled': view.sending ? 'true' : undefined }, view.sending ? m.ui.submitting : last ? m.ui.submit : m.ui.next);
+  back.addEventListener('click', () =>
+    view.index === 0 ? go({ name: 'consent' }) : go({ name: 'page', index: view.index - 1 }),
+  );
+  const next = h(
+    'button',
+    {
+      type: 'submit',
+      class: 'primary',
+      disabled: view.sending,
+      'aria-disabled': view.sending ? 'true' : undefined,
+    },
+    view.sending ? m.ui.submitting : last ? m.ui.submit : m.ui.next,
+  );
   const form = h(
     'form',
     { novalidate: true, 'aria-labelledby': 'heading' },
@@ -203,14 +261,30 @@ async function submit(index: number): Promise<void> {
     locale: state.locale,
     questionnaireVersion: QUESTIONNAIRE_VERSION,
     consent: true,
-    answers: Object.fromEntries(Object.entries(state.answers).filter(([, value]) => value !== undefined)),
+    answers: Object.fromEntries(
+      Object.entries(state.answers).filter(([, value]) => value !== undefined),
+    ),
   });
   if (result.kind === 'ok') return go({ name: 'end', result: result.body });
   if (result.kind === 'failed') return go({ name: 'page', index, failed: true }, 'heading');
   // The server found what the page checks missed: show it on the page of the first problem.
-  const byItem = new Map(result.errors.filter((error) => error.field.startsWith('answers.')).map((error) => [error.field.slice(8), error.message]));
-  const pageIndex = PAGES.findIndex((page) => itemsOfPage(page).some((item) => byItem.has(item.id)));
-  go({ name: 'page', index: pageIndex >= 0 ? pageIndex : index, errors: byItem, failed: pageIndex < 0 }, 'error-summary');
+  const byItem = new Map(
+    result.errors
+      .filter((error) => error.field.startsWith('answers.'))
+      .map((error) => [error.field.slice(8), error.message]),
+  );
+  const pageIndex = PAGES.findIndex((page) =>
+    itemsOfPage(page).some((item) => byItem.has(item.id)),
+  );
+  go(
+    {
+      name: 'page',
+      index: pageIndex >= 0 ? pageIndex : index,
+      errors: byItem,
+      failed: pageIndex < 0,
+    },
+    'error-summary',
+  );
 }
 
 function safetyView(view: Extract<View, { name: 'safety' }>): HTMLElement[] {
@@ -220,7 +294,8 @@ function safetyView(view: Extract<View, { name: 'safety' }>): HTMLElement[] {
   return [
     heading(m.ui.safetyHeading),
     ...m.ui.safetyParagraphs.map((text) => h('p', { class: 'safety-text' }, text)),
-    helpSection(m, resources[state.locale] ?? []).querySelector('ul') ?? h('p', {}, m.ui.fallbackResources),
+    helpSection(m, resources[state.locale] ?? []).querySelector('ul') ??
+      h('p', {}, m.ui.fallbackResources),
     h('div', { class: 'actions' }, next),
   ] as HTMLElement[];
 }
@@ -242,19 +317,41 @@ function endView(view: Extract<View, { name: 'end' }>): HTMLElement[] {
     h('p', { class: 'receipt', id: 'receipt-code' }, view.result.receiptCode),
     h('p', {}, m.ui.receiptText),
     view.deleted
-      ? h('p', { id: 'delete-status', role: 'status', tabindex: '-1' }, view.deleted === 'deleted' ? m.ui.deleted : m.ui.networkError)
+      ? h(
+          'p',
+          { id: 'delete-status', role: 'status', tabindex: '-1' },
+          view.deleted === 'deleted' ? m.ui.deleted : m.ui.networkError,
+        )
       : h('div', { class: 'actions' }, remove),
   ];
 }
 
 function deleteView(view: Extract<View, { name: 'delete' }>): HTMLElement[] {
   const m = messages();
-  const input = h('input', { type: 'text', id: 'receipt', autocomplete: 'off', spellcheck: 'false', 'aria-describedby': 'receipt-help', value: view.code ?? '', class: 'code' });
+  const input = h('input', {
+    type: 'text',
+    id: 'receipt',
+    autocomplete: 'off',
+    spellcheck: 'false',
+    'aria-describedby': 'receipt-help',
+    value: view.code ?? '',
+    class: 'code',
+  });
   const form = h(
     'form',
     { novalidate: true },
-    h('div', { class: 'question' }, h('label', { for: 'receipt' }, m.ui.deleteCodeLabel), h('p', { id: 'receipt-help', class: 'help-text' }, m.ui.deleteCodeHelp), input),
-    h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, m.ui.deleteButton)),
+    h(
+      'div',
+      { class: 'question' },
+      h('label', { for: 'receipt' }, m.ui.deleteCodeLabel),
+      h('p', { id: 'receipt-help', class: 'help-text' }, m.ui.deleteCodeHelp),
+      input,
+    ),
+    h(
+      'div',
+      { class: 'actions' },
+      h('button', { type: 'submit', class: 'primary' }, m.ui.deleteButton),
+    ),
   );
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
@@ -263,11 +360,27 @@ function deleteView(view: Extract<View, { name: 'delete' }>): HTMLElement[] {
   });
   const back = h('button', { type: 'button', class: 'link' }, m.ui.deleteBack);
   back.addEventListener('click', () => go({ name: 'consent' }));
-  const outcomeText = view.outcome === 'deleted' ? m.ui.deleted : view.outcome === 'not-found' ? m.ui.deleteNotFound : view.outcome ? m.ui.networkError : '';
+  const outcomeText =
+    view.outcome === 'deleted'
+      ? m.ui.deleted
+      : view.outcome === 'not-found'
+        ? m.ui.deleteNotFound
+        : view.outcome
+          ? m.ui.networkError
+          : '';
   return [
     heading(m.ui.deleteHeading),
     form,
-    h('p', { id: 'delete-status', role: 'status', tabindex: '-1', class: view.outcome === 'deleted' ? 'ok' : view.outcome ? 'error' : undefined }, outcomeText),
+    h(
+      'p',
+      {
+        id: 'delete-status',
+        role: 'status',
+        tabindex: '-1',
+        class: view.outcome === 'deleted' ? 'ok' : view.outcome ? 'error' : undefined,
+      },
+      outcomeText,
+    ),
     h('p', {}, back),
   ];
 }

@@ -35,7 +35,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('ended_at', 'timestamptz')
     .addColumn('error', 'text')
     .execute();
-  await db.schema.createIndex('run_experiment_idx').on('run').columns(['experiment_id', 'started_at']).execute();
+  await db.schema
+    .createIndex('run_experiment_idx')
+    .on('run')
+    .columns(['experiment_id', 'started_at'])
+    .execute();
   await db.schema.createIndex('run_started_idx').on('run').column('started_at').execute();
   await db.schema.createIndex('run_parent_idx').on('run').column('parent_run_id').execute();
 
@@ -49,7 +53,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('value', 'double precision', (col) => col.notNull())
     .addColumn('recorded_at', 'timestamptz', (col) => col.notNull().defaultTo(sql`now()`))
     .execute();
-  await db.schema.createIndex('run_metric_series_idx').on('run_metric').columns(['run_id', 'key', 'step']).execute();
+  await db.schema
+    .createIndex('run_metric_series_idx')
+    .on('run_metric')
+    .columns(['run_id', 'key', 'step'])
+    .execute();
 
   await db.schema
     .createTable('run_artifact')
@@ -87,7 +95,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('created_at', 'timestamptz', (col) => col.notNull().defaultTo(sql`now()`))
     .addPrimaryKeyConstraint('model_version_pk', ['model_name', 'version'])
     .execute();
-  await db.schema.createIndex('model_version_run_idx').on('model_version').column('run_id').execute();
+  await db.schema
+    .createIndex('model_version_run_idx')
+    .on('model_version')
+    .column('run_id')
+    .execute();
 
   await db.schema
     .createTable('model_alias')
@@ -114,7 +126,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('reason', 'text', (col) => col.notNull())
     .addColumn('at', 'timestamptz', (col) => col.notNull().defaultTo(sql`now()`))
     .execute();
-  await db.schema.createIndex('model_alias_event_idx').on('model_alias_event').columns(['model_name', 'id']).execute();
+  await db.schema
+    .createIndex('model_alias_event_idx')
+    .on('model_alias_event')
+    .columns(['model_name', 'id'])
+    .execute();
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {

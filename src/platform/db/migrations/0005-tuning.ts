@@ -15,7 +15,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('dataset_id', 'text', (col) => col.notNull())
     .addColumn('model', 'text', (col) => col.notNull())
     .addColumn('metric', 'text', (col) => col.notNull())
-    .addColumn('direction', 'text', (col) => col.notNull().check(sql`direction in ('maximize', 'minimize')`))
+    .addColumn('direction', 'text', (col) =>
+      col.notNull().check(sql`direction in ('maximize', 'minimize')`),
+    )
     .addColumn('definition', 'jsonb', (col) => col.notNull())
     .addColumn('target_trials', 'integer', (col) => col.notNull().check(sql`target_trials >= 1`))
     .addColumn('state', 'text', (col) =>
@@ -33,7 +35,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   await db.schema
     .createTable('tuning_trial')
-    .addColumn('study_id', 'text', (col) => col.notNull().references('tuning_study.id').onDelete('cascade'))
+    .addColumn('study_id', 'text', (col) =>
+      col.notNull().references('tuning_study.id').onDelete('cascade'),
+    )
     .addColumn('number', 'integer', (col) => col.notNull().check(sql`number >= 0`))
     .addColumn('state', 'text', (col) =>
       col.notNull().check(sql`state in ('running', 'complete', 'pruned', 'failed')`),
@@ -48,7 +52,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('error', 'text')
     .addPrimaryKeyConstraint('tuning_trial_pk', ['study_id', 'number'])
     .execute();
-  await db.schema.createIndex('tuning_trial_state_idx').on('tuning_trial').columns(['study_id', 'state']).execute();
+  await db.schema
+    .createIndex('tuning_trial_state_idx')
+    .on('tuning_trial')
+    .columns(['study_id', 'state'])
+    .execute();
 
   await db.schema
     .createTable('tuning_trial_step')
@@ -57,8 +65,12 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('step', 'integer', (col) => col.notNull().check(sql`step >= 0`))
     .addColumn('value', 'double precision', (col) => col.notNull())
     .addPrimaryKeyConstraint('tuning_trial_step_pk', ['study_id', 'number', 'step'])
-    .addForeignKeyConstraint('tuning_trial_step_trial_fk', ['study_id', 'number'], 'tuning_trial', ['study_id', 'number'], (fk) =>
-      fk.onDelete('cascade'),
+    .addForeignKeyConstraint(
+      'tuning_trial_step_trial_fk',
+      ['study_id', 'number'],
+      'tuning_trial',
+      ['study_id', 'number'],
+      (fk) => fk.onDelete('cascade'),
     )
     .execute();
 }

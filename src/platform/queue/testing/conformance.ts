@@ -15,7 +15,10 @@ export interface QueueBackendFixture {
    */
   open(name: string): JobQueue<TestJobSchema>;
   /** Writes a job straight into the backing store, bypassing enqueue's validation. */
-  injectRaw(name: string, job: { id: string; type: string; data: unknown; attempts: number }): Promise<void>;
+  injectRaw(
+    name: string,
+    job: { id: string; type: string; data: unknown; attempts: number },
+  ): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -23,7 +26,10 @@ export interface QueueBackendFixture {
  * The behaviour every `JobQueue` backend must show (the scikit-learn `check_estimator`
  * pattern): call it from a backend's integration test file with a fixture factory.
  */
-export function describeJobQueueConformance(label: string, setup: () => Promise<QueueBackendFixture>): void {
+export function describeJobQueueConformance(
+  label: string,
+  setup: () => Promise<QueueBackendFixture>,
+): void {
   describe(`JobQueue conformance: ${label}`, () => {
     let fixture: QueueBackendFixture;
     const opened: JobQueue<TestJobSchema>[] = [];
@@ -44,7 +50,9 @@ export function describeJobQueueConformance(label: string, setup: () => Promise<
       opened.push(queue);
       return queue;
     }
-    async function working(concurrency?: number): Promise<{ queue: JobQueue<TestJobSchema>; probe: TestProbe }> {
+    async function working(
+      concurrency?: number,
+    ): Promise<{ queue: JobQueue<TestJobSchema>; probe: TestProbe }> {
       const queue = open();
       const probe = createTestProbe();
       await queue.work(probe.handlers, concurrency ? { concurrency } : {});
@@ -67,14 +75,24 @@ export function describeJobQueueConformance(label: string, setup: () => Promise<
       });
       expect(job.finishedAt!.getTime()).toBeGreaterThanOrEqual(job.createdAt.getTime());
       expect(await queue.getJob(id)).toEqual(job);
-      expect(await queue.counts()).toEqual({ waiting: 0, delayed: 0, active: 0, completed: 1, failed: 0 });
+      expect(await queue.counts()).toEqual({
+        waiting: 0,
+        delayed: 0,
+        active: 0,
+        completed: 1,
+        failed: 0,
+      });
     });
 
     it('shows progress reported while the job runs', async () => {
       const { queue, probe } = await working();
       const id = await queue.enqueue({ type: 'gate', key: 'g' });
       await probe.gateReached('g');
-      expect(await queue.getJob(id)).toMatchObject({ state: 'active', progress: 50, attemptsMade: 1 });
+      expect(await queue.getJob(id)).toMatchObject({
+        state: 'active',
+        progress: 50,
+        attemptsMade: 1,
+      });
       expect((await queue.counts()).active).toBe(1);
       probe.openGate('g');
       expect(await queue.waitForJob(id, { timeoutMs: 10_000 })).toMatchObject({
@@ -86,7 +104,10 @@ export function describeJobQueueConformance(label: string, setup: () => Promise<
 
     it('retries with exponential backoff, then succeeds', async () => {
       const { queue, probe } = await working();
-      const id = await queue.enqueue({ type: 'fail-n-times', failures: 2 }, { attempts: 3, backoffMs: 60 });
+      const id = await queue.enqueue(
+        { type: 'fail-n-times', failures: 2 },
+        { attempts: 3, backoffMs: 60 },
+      );
       const job = await queue.waitForJob(id, { timeoutMs: 10_000 });
       expect(job).toMatchObject({ state: 'completed', result: { attempt: 3 }, attemptsMade: 3 });
       const [first, second, third] = probe.starts.map((start) => start.at);
@@ -97,18 +118,26 @@ export function describeJobQueueConformance(label: string, setup: () => Promise<
 
     it('shows a job waiting for its retry as delayed, with the error of the failed try', async () => {
       const { queue } = await working();
-      const id = await queue.enqueue({ type: 'fail-n-times', failures: 1 }, { attempts: 2, backoffMs: 1000 });
-      await expect.poll(() => queue.getJob(id), { timeout: 5000, interval: 20 }).toMatchObject({
-        state: 'delayed',
-        error: 'failure 1',
-        attemptsMade: 1,
-      });
+      const id = await queue.enqueue(
+        { type: 'fail-n-times', failures: 1 },
+        { attempts: 2, backoffMs: 1000 },
+      );
+      await expect
+        .poll(() => queue.getJob(id), { timeout: 5000, interval: 20 })
+        .toMatchObject({
+          state: 'delayed',
+          error: 'failure 1',
+          attemptsMade: 1,
+        });
       expect((await queue.counts()).delayed).toBe(1);
     });
 
     it('fails with the last error once attempts are exhausted', async () => {
       const { queue, probe } = await working();
-      const id = await queue.enqueue({ type: 'fail-n-times', failures: 5 }, { attempts: 2, backoffMs: 10 });
+      const id = await queue.enqueue(
+        { type: 'fail-n-times', failures: 5 },
+        { attempts: 2, backoffMs: 10 },
+      );
       expect(await queue.waitForJob(id, { timeoutMs: 10_000 })).toMatchObject({
         state: 'failed',
         error: 'failure 2',
@@ -122,7 +151,10 @@ export function describeJobQueueConformance(label: string, setup: () => Promise<
 
     it('fails at once on an unrecoverable error, whatever attempts remain', async () => {
       const { queue, probe } = await working();
-      const id = await queue.enqueue({ type: 'reject', reason: 'dataset missing' }, { attempts: 5 });
+      const id = await queue.enqueue(
+        { type: 'reject', reason: 'dataset missing' },
+        { attempts: 5 },
+      );
       expect(await queue.waitForJob(id, { timeoutMs: 10_000 })).toMatchObject({
         state: 'failed',
         error: 'dataset missing',
@@ -139,14 +171,27 @@ export function describeJobQueueConformance(label: string, setup: () => Promise<
       await expect(wrongField).rejects.toThrow(/a: /);
       // @ts-expect-error a type the union does not have
       await expect(queue.enqueue({ type: 'nope' })).rejects.toThrow(InvalidJobPayloadError);
-      await expect(queue.enqueue({ type: 'add', a: 1, b: 1 }, { jobId: '42' })).rejects.toThrow(/jobId/);
-      expect(await queue.counts()).toEqual({ waiting: 0, delayed: 0, active: 0, completed: 0, failed: 0 });
+      await expect(queue.enqueue({ type: 'add', a: 1, b: 1 }, { jobId: '42' })).rejects.toThrow(
+        /jobId/,
+      );
+      expect(await queue.counts()).toEqual({
+        waiting: 0,
+        delayed: 0,
+        active: 0,
+        completed: 0,
+        failed: 0,
+      });
       expect(await queue.list()).toEqual([]);
     });
 
     it('fails a stored job with an invalid payload without retrying it', async () => {
       const { queue, probe } = await working();
-      await fixture.injectRaw(queue.name, { id: 'raw-1', type: 'add', data: { type: 'add', a: 'x' }, attempts: 3 });
+      await fixture.injectRaw(queue.name, {
+        id: 'raw-1',
+        type: 'add',
+        data: { type: 'add', a: 'x' },
+        attempts: 3,
+      });
       const job = await queue.waitForJob(toJobId('raw-1'), { timeoutMs: 10_000 });
       expect(job).toMatchObject({ state: 'failed', attemptsMade: 1 });
       expect(job.error).toMatch(/Invalid job payload: a: /);
@@ -155,7 +200,9 @@ export function describeJobQueueConformance(label: string, setup: () => Promise<
 
     it('never runs more jobs at once than its concurrency', async () => {
       const { queue, probe } = await working(2);
-      const ids = await Promise.all(Array.from({ length: 6 }, () => queue.enqueue({ type: 'sleep', ms: 80 })));
+      const ids = await Promise.all(
+        Array.from({ length: 6 }, () => queue.enqueue({ type: 'sleep', ms: 80 })),
+      );
       const jobs = await Promise.all(ids.map((id) => queue.waitForJob(id, { timeoutMs: 10_000 })));
       expect(jobs.every((job) => job.state === 'completed')).toBe(true);
       expect(probe.maxInFlight).toBe(2);
@@ -166,7 +213,10 @@ export function describeJobQueueConformance(label: string, setup: () => Promise<
       const first = await queue.enqueue({ type: 'add', a: 1, b: 1 }, { jobId: 'order-7' });
       const again = await queue.enqueue({ type: 'add', a: 5, b: 5 }, { jobId: 'order-7' });
       expect([first, again]).toEqual(['order-7', 'order-7']);
-      expect(await queue.waitForJob(first, { timeoutMs: 10_000 })).toMatchObject({ state: 'completed', result: 2 });
+      expect(await queue.waitForJob(first, { timeoutMs: 10_000 })).toMatchObject({
+        state: 'completed',
+        result: 2,
+      });
       await queue.enqueue({ type: 'add', a: 9, b: 9 }, { jobId: 'order-7' });
       expect(await queue.getJob(first)).toMatchObject({ state: 'completed', result: 2 });
       expect(await queue.counts()).toMatchObject({ waiting: 0, active: 0, completed: 1 });
@@ -195,7 +245,10 @@ export function describeJobQueueConformance(label: string, setup: () => Promise<
       probe.openGate('c');
       await closing;
       const observer = open(queue.name);
-      expect(await observer.getJob(running)).toMatchObject({ state: 'completed', result: { key: 'c' } });
+      expect(await observer.getJob(running)).toMatchObject({
+        state: 'completed',
+        result: { key: 'c' },
+      });
       expect(await observer.getJob(queued)).toMatchObject({ state: 'waiting', attemptsMade: 0 });
       expect(probe.starts.map((start) => start.id)).toEqual([running]);
       await expect(queue.enqueue({ type: 'add', a: 1, b: 1 })).rejects.toThrow(/closed/);
@@ -216,7 +269,9 @@ export function describeJobQueueConformance(label: string, setup: () => Promise<
       const id = await queue.enqueue({ type: 'gate', key: 'w' });
       await expect(queue.waitForJob(id, { timeoutMs: 150 })).rejects.toThrow(JobWaitTimeoutError);
       probe.openGate('w');
-      await expect(queue.waitForJob(toJobId('no-such-job'), { timeoutMs: 150 })).rejects.toThrow(JobNotFoundError);
+      await expect(queue.waitForJob(toJobId('no-such-job'), { timeoutMs: 150 })).rejects.toThrow(
+        JobNotFoundError,
+      );
       expect(await queue.getJob(toJobId('no-such-job'))).toBeUndefined();
     });
 
