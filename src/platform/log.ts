@@ -23,7 +23,7 @@ export function createLogger(
     );
   }
   const ecs = ecsFormat({ serviceName: 'sdp', convertReqRes: true, apmIntegration: false });
-  return pino({ ...ecs, level }, pino.destination({ dest: fdOf(destination), sync: true }));
+  return pino({ ...ecs, level }, pino.destination({ dest: fdOf(destination), sync: false }));
 }
 
 function fdOf(stream: NodeJS.WritableStream): number {
