@@ -15,6 +15,14 @@ export async function createApp(runtime: Runtime, version: string): Promise<App>
   const homePage = readFileSync(HOME_PAGE, 'utf8');
   // Loads the champion now (if there is one) and keeps aliases and rollouts fresh after.
   await runtime.serving.predictions.start({ analyseRollouts: true });
+  const survey = createSurvey({
+    db: runtime.database.db,
+    settings: runtime.config.survey,
+    log: runtime.log,
+    // Each stored response is scored under its submission id, and its PHQ-9 label joins
+    // that prediction as ground truth.
+    onResponseStored: surveyScoringHook(runtime.serving.predictions),
+  });
   const app = await createHttpServer({
     log: runtime.log,
     version,
@@ -24,14 +32,7 @@ export async function createApp(runtime: Runtime, version: string): Promise<App>
         allowAliasChanges: runtime.config.registry.allowAliasChanges,
       }),
       servingRoutes(runtime.serving.predictions, runtime.config.serving),
-      ...createSurvey({
-        db: runtime.database.db,
-        settings: runtime.config.survey,
-        log: runtime.log,
-        // Each stored response is scored under its submission id, and its PHQ-9 label joins
-        // that prediction as ground truth.
-        onResponseStored: surveyScoringHook(runtime.serving.predictions),
-      }).routes,
+      ...survey.routes,
       (app) => {
         app.get('/', { schema: { hide: true } }, (_request, reply) =>
           reply.type('text/html; charset=utf-8').send(homePage),
@@ -39,6 +40,8 @@ export async function createApp(runtime: Runtime, version: string): Promise<App>
       },
     ],
   });
+  // On shutdown, scoring of the last responses finishes before the prediction log is flushed.
+  app.addHook('onClose', () => survey.service.drain());
   await mountQueueBoard(app, runtime.queue);
   return app;
 }

@@ -50,6 +50,8 @@ function payloadHash(submission: Submission): string {
 /** The rules of the survey: scoring, review state, idempotency, deletion, the scoring hook. */
 export class SurveyService {
   private readonly today: () => string;
+  /** Scoring still running after its response was acknowledged (see `drain`). */
+  private readonly scoring = new Set<Promise<void>>();
 
   constructor(private readonly options: SurveyServiceOptions) {
     this.today = options.today ?? utcToday;
@@ -79,13 +81,23 @@ export class SurveyService {
       if (result.existing.payloadHash !== hash) return { status: 'conflict' };
       return { status: 'replayed', receiptCode: result.existing.receiptCode, phq9 };
     }
-    if (mapping.ok)
-      await this.notify({
+    // The respondent does not wait for scoring: the response is stored, and the hook (which
+    // never throws) runs on; graceful shutdown waits for it through `drain`.
+    if (mapping.ok) {
+      const scoring = this.notify({
         submissionId: submission.submissionId,
         record: mapping.record,
         phq9Label: phq9.label,
       });
+      this.scoring.add(scoring);
+      void scoring.finally(() => this.scoring.delete(scoring));
+    }
     return { status: 'created', receiptCode, phq9 };
+  }
+
+  /** Resolves once every scoring hook started so far has finished. */
+  async drain(): Promise<void> {
+    await Promise.all(this.scoring);
   }
 
   /** Deletes the response a receipt code belongs to; false when the code matches none. */
