@@ -8,7 +8,8 @@
  *   npm run build && npx tsx bench/survey.ts [--seconds 20] [--connections 64]
  *
  * BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres) names the server;
- * a database sdp_bench_survey is made afresh there.
+ * a database sdp_bench_survey is made afresh there. SDP_BENCH_PROFILE=<dir> writes a V8 CPU
+ * profile of the server there.
  */
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -74,6 +75,9 @@ const port = await freePort();
 const server = spawn(
   process.execPath,
   [
+    ...(process.env.SDP_BENCH_PROFILE
+      ? ['--cpu-prof', '--cpu-prof-dir', process.env.SDP_BENCH_PROFILE]
+      : []),
     path.join(root, 'bin', 'sdp.js'),
     'serve',
     'survey.rateLimit.submissions=1000000000',
