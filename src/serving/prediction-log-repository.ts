@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { Respondent } from '../data/record.js';
+import { GroupCommit } from '../platform/db/group-commit.js';
 import type { Database } from '../platform/db/schema.js';
 import type { PredictionLogEntry, PredictionLogSink } from './prediction-log.js';
 import type { PredictionRoute } from './tables.js';
@@ -53,13 +54,28 @@ export class PredictionLogRepository implements PredictionLogSink {
   }
 
   /** Stores (or replaces) the ground truth of a request key. */
-  async upsertFeedback(requestKey: string, label: 0 | 1): Promise<void> {
-    await this.db
-      .insertInto('prediction_feedback')
-      .values({ request_key: requestKey, label })
-      .onConflict((oc) => oc.column('request_key').doUpdateSet({ label, received_at: new Date() }))
-      .execute();
+  /** Stores a label by request key (the newest wins); concurrent calls share one commit. */
+  upsertFeedback(requestKey: string, label: 0 | 1): Promise<void> {
+    return this.feedback.submit({ requestKey, label });
   }
+
+  private readonly feedback = new GroupCommit(
+    async (items: { requestKey: string; label: 0 | 1 }[]): Promise<void[]> => {
+      // One statement may not update a row twice: keep each key's last label.
+      const latest = new Map(items.map((item) => [item.requestKey, item.label]));
+      await this.db
+        .insertInto('prediction_feedback')
+        .values([...latest].map(([request_key, label]) => ({ request_key, label })))
+        .onConflict((oc) =>
+          oc.column('request_key').doUpdateSet((eb) => ({
+            label: eb.ref('excluded.label'),
+            received_at: new Date(),
+          })),
+        )
+        .execute();
+      return items.map(() => undefined);
+    },
+  );
 
   async hasPrediction(requestKey: string): Promise<boolean> {
     const row = await this.db

@@ -1,6 +1,7 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Respondent } from '../data/record.js';
 import { toJson } from '../platform/db/columns.js';
+import { GroupCommit } from '../platform/db/group-commit.js';
 import type { Database } from '../platform/db/schema.js';
 import type { ResponseState } from './tables.js';
 
@@ -37,50 +38,79 @@ export interface TrainingResponse {
   phq9Label: 0 | 1;
 }
 
+export type InsertOutcome = { inserted: true } | { inserted: false; existing: ExistingResponse };
+
 /** Only this module touches the survey tables. */
 export class SurveyRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
+  private readonly inserts = new GroupCommit((responses: NewResponse[]) =>
+    this.insertGroup(responses),
+  );
+
   /**
    * Inserts a response unless its submission id is stored already; concurrent duplicates are
    * settled by the primary key, so exactly one row exists whatever the timing.
+   *
+   * Inserts that arrive while one is being written go together in the next statement (group
+   * commit): each caller hears back only after the commit that holds its row.
    */
-  async insert(
-    response: NewResponse,
-  ): Promise<{ inserted: true } | { inserted: false; existing: ExistingResponse }> {
+  insert(response: NewResponse): Promise<InsertOutcome> {
+    return this.inserts.submit(response);
+  }
+
+  private async insertGroup(responses: NewResponse[]): Promise<InsertOutcome[]> {
     const inserted = await this.db
       .insertInto('survey_response')
-      .values({
-        submission_id: response.submissionId,
-        receipt_code: response.receiptCode,
-        payload_hash: response.payloadHash,
-        submitted_on: response.submittedOn,
-        questionnaire_version: response.questionnaireVersion,
-        locale: response.locale,
-        state: response.state,
-        review_reason: response.reviewReason,
-        answers: toJson(response.answers),
-        record: toJson(response.record),
-        phq9_total: response.phq9Total,
-        phq9_label: response.phq9Label,
-      })
+      .values(
+        responses.map((response) => ({
+          submission_id: response.submissionId,
+          receipt_code: response.receiptCode,
+          payload_hash: response.payloadHash,
+          submitted_on: response.submittedOn,
+          questionnaire_version: response.questionnaireVersion,
+          locale: response.locale,
+          state: response.state,
+          review_reason: response.reviewReason,
+          answers: toJson(response.answers),
+          record: toJson(response.record),
+          phq9_total: response.phq9Total,
+          phq9_label: response.phq9Label,
+        })),
+      )
       .onConflict((conflict) => conflict.column('submission_id').doNothing())
-      .returning('submission_id')
-      .executeTakeFirst();
-    if (inserted) return { inserted: true };
-    const existing = await this.db
-      .selectFrom('survey_response')
-      .select(['payload_hash', 'receipt_code', 'phq9_total'])
-      .where('submission_id', '=', response.submissionId)
-      .executeTakeFirstOrThrow();
-    return {
-      inserted: false,
-      existing: {
-        payloadHash: existing.payload_hash,
-        receiptCode: existing.receipt_code,
-        phq9Total: existing.phq9_total,
-      },
-    };
+      .returning(['submission_id', 'receipt_code'])
+      .execute();
+    // A row is ours when it was inserted with our receipt code (the same id twice in one
+    // group inserts once: the first wins, the second finds it below).
+    const ours = new Set(inserted.map((row) => `${row.submission_id} ${row.receipt_code}`));
+    const others = responses.filter((r) => !ours.has(`${r.submissionId} ${r.receiptCode}`));
+    const existing = new Map<string, ExistingResponse>();
+    if (others.length > 0) {
+      const rows = await this.db
+        .selectFrom('survey_response')
+        .select(['submission_id', 'payload_hash', 'receipt_code', 'phq9_total'])
+        .where(
+          'submission_id',
+          'in',
+          others.map((r) => r.submissionId),
+        )
+        .execute();
+      for (const row of rows) {
+        existing.set(row.submission_id, {
+          payloadHash: row.payload_hash,
+          receiptCode: row.receipt_code,
+          phq9Total: row.phq9_total,
+        });
+      }
+    }
+    return responses.map((response) => {
+      if (ours.has(`${response.submissionId} ${response.receiptCode}`)) return { inserted: true };
+      const found = existing.get(response.submissionId);
+      if (!found)
+        throw new Error(`survey response ${response.submissionId} neither inserted nor found`);
+      return { inserted: false, existing: found };
+    });
   }
 
   /** Deletes the response with this receipt code; false when there is none. */
