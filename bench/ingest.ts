@@ -11,8 +11,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
-import { fmt, measure } from './measure.js';
+import { fmt, freshDatabase, measure } from './measure.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const sdp = path.join(root, 'bin', 'sdp.js');
@@ -21,17 +20,6 @@ const rowsArg = process.argv.indexOf('--rows');
 const bigRows = rowsArg > 0 ? Number(process.argv[rowsArg + 1]) : 1_000_000;
 const dev = process.env.SDP_DATASET ?? path.join(root, '../shared/data/student-depression/dev.csv');
 const work = mkdtempSync(path.join(tmpdir(), 'sdp-bench-ingest-'));
-
-async function freshDatabase(name: string): Promise<string> {
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  await client.query(`drop database if exists ${name} with (force)`);
-  await client.query(`create database ${name}`);
-  await client.end();
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
 
 const big = path.join(work, `synthetic-${bigRows}.csv`);
 const synth = await measure(process.execPath, [
@@ -56,7 +44,7 @@ const files = [
 const lines: string[] = [];
 for (const { label, file, rows } of files) {
   // Reference: raw COPY of the bytes, one text column per line.
-  const url = await freshDatabase('sdp_bench_copy');
+  const url = await freshDatabase(adminUrl, 'sdp_bench_copy');
   const copy = await measure('psql', [
     url,
     '-q',
@@ -72,7 +60,7 @@ for (const { label, file, rows } of files) {
   for (const backend of ['postgres', 'embedded'] as const) {
     const env: NodeJS.ProcessEnv =
       backend === 'postgres'
-        ? { DATABASE_URL: await freshDatabase('sdp_bench_ingest'), LOG_LEVEL: 'warn' }
+        ? { DATABASE_URL: await freshDatabase(adminUrl, 'sdp_bench_ingest'), LOG_LEVEL: 'warn' }
         : { SDP_DATA_DIR: mkdtempSync(path.join(work, 'embedded-')), LOG_LEVEL: 'warn' };
     if (backend === 'postgres') delete process.env.SDP_DATA_DIR;
     // Migrations first, so the measurement is the ingest itself plus process start.

@@ -18,6 +18,7 @@ import { createServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { freshDatabase } from './measure.js';
 import { QUESTIONNAIRE_VERSION } from '../src/survey/questionnaire.js';
 import { studentAnswers } from '../src/survey/testing/answers.js';
 
@@ -50,17 +51,6 @@ const arg = (name: string, fallback: number) => {
 const seconds = arg('seconds', 20);
 const connections = arg('connections', 64);
 
-async function freshDatabase(name: string): Promise<string> {
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  await client.query(`drop database if exists ${name} with (force)`);
-  await client.query(`create database ${name}`);
-  await client.end();
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
-
 function freePort(): Promise<number> {
   return new Promise((resolve) => {
     const server = createServer().listen(0, '127.0.0.1', () => {
@@ -70,7 +60,7 @@ function freePort(): Promise<number> {
   });
 }
 
-const databaseUrl = await freshDatabase('sdp_bench_survey');
+const databaseUrl = await freshDatabase(adminUrl, 'sdp_bench_survey');
 const port = await freePort();
 const server = spawn(
   process.execPath,
