@@ -173,6 +173,9 @@ async function startProcess(
     child.stderr!.on('data', onData);
     child.once('exit', (code) => reject(new Error(`server exited (${code}):\n${output}`)));
   });
+  // Stop collecting once ready: the server's log lines must cost the load generator nothing.
+  child.stdout!.removeAllListeners('data');
+  child.stderr!.removeAllListeners('data');
   child.stdout!.resume();
   child.stderr!.resume();
   return child;
