@@ -14,9 +14,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RandomSampler } from '../src/tuning/random-sampler.js';
-import { trialRandom, type Sampler, type TrialHistory } from '../src/tuning/sampler.js';
+import type { Sampler } from '../src/tuning/sampler.js';
 import type { SearchSpace, TrialParams } from '../src/tuning/search-space.js';
 import { TpeSampler } from '../src/tuning/tpe-sampler.js';
+import { sequentialStudy } from '../src/tuning/testing/sequential-study.js';
 import { fmt, measure } from './measure.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -66,25 +67,8 @@ const objective = (p: TrialParams) =>
   (Math.log10(p.lr as number) + 2) ** 2 -
   (Math.log2(p.leaves as number) - 5) ** 2 / 4 -
   (p.kind === 'b' ? 0 : 1);
-const bestOf = (sampler: Sampler, seed: number, trials: number) => {
-  const history: TrialHistory[] = [];
-  for (let number = 0; number < trials; number++) {
-    const params = sampler.sample({
-      space,
-      direction: 'maximize',
-      history,
-      random: trialRandom(seed, number),
-    });
-    history.push({
-      number,
-      state: 'complete',
-      params,
-      value: objective(params),
-      intermediate: new Map(),
-    });
-  }
-  return Math.max(...history.map((t) => t.value!));
-};
+const bestOf = (sampler: Sampler, seed: number, trials: number) =>
+  Math.max(...sequentialStudy(sampler, space, objective, seed, trials).map((t) => t.value!));
 const median = (values: number[]) => {
   const sorted = [...values].sort((a, b) => a - b);
   return (sorted[9] + sorted[10]) / 2;

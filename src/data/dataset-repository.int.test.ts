@@ -1,27 +1,9 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { databaseBackends } from '../../test/harness/backends.js';
 import { DatasetRepository, type StoredRow } from './dataset-repository.js';
-import type { LabelledRespondent } from './record.js';
+import { SAMPLE_RECORD } from './testing/sample-record.js';
 
-const record: LabelledRespondent = {
-  gender: 'Female',
-  age: 24,
-  city: 'Bangalore',
-  profession: 'Student',
-  academic_pressure: 2,
-  work_pressure: 0,
-  cgpa: 5.59,
-  study_satisfaction: 5,
-  job_satisfaction: 0,
-  sleep_duration: '5-6 hours',
-  dietary_habits: 'Moderate',
-  degree: 'BSc',
-  suicidal_thoughts: 'No',
-  work_study_hours: 3,
-  financial_stress: null,
-  family_history: 'Yes',
-  depression: 0,
-};
+const record = SAMPLE_RECORD;
 
 const cleanups: (() => Promise<void>)[] = [];
 afterAll(async () => {

@@ -3,26 +3,9 @@ import { z } from 'zod';
 import { mulberry32 } from './prng.js';
 import { compileFastParser } from './record-check.js';
 import { labelledRespondentSchema } from './record.js';
+import { SAMPLE_RECORD } from './testing/sample-record.js';
 
-const valid = {
-  gender: 'Female',
-  age: 24,
-  city: 'Bangalore',
-  profession: 'Student',
-  academic_pressure: 2,
-  work_pressure: 0,
-  cgpa: 5.59,
-  study_satisfaction: 5,
-  job_satisfaction: 0,
-  sleep_duration: '5-6 hours',
-  dietary_habits: 'Moderate',
-  degree: 'BSc',
-  suicidal_thoughts: 'No',
-  work_study_hours: 3,
-  financial_stress: null,
-  family_history: 'Yes',
-  depression: 0,
-};
+const valid = SAMPLE_RECORD;
 
 /** Values near every edge of the schema, and of the wrong type. */
 const PROBES: unknown[] = [

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { RandomSampler } from './random-sampler.js';
 import { trialRandom, type Sampler, type TrialHistory } from './sampler.js';
 import type { SearchSpace, TrialParams } from './search-space.js';
+import { sequentialStudy } from './testing/sequential-study.js';
 import { TpeSampler, TPE_DEFAULTS } from './tpe-sampler.js';
 
 const space: SearchSpace = {
@@ -20,30 +21,8 @@ function objective(p: TrialParams): number {
 }
 
 /** A sequential study of `trials` trials, as a single worker runs it. */
-function study(
-  sampler: Sampler,
-  seed: number,
-  trials: number,
-  s: SearchSpace = space,
-): TrialHistory[] {
-  const history: TrialHistory[] = [];
-  for (let number = 0; number < trials; number++) {
-    const params = sampler.sample({
-      space: s,
-      direction: 'maximize',
-      history,
-      random: trialRandom(seed, number),
-    });
-    history.push({
-      number,
-      state: 'complete',
-      params,
-      value: objective(params),
-      intermediate: new Map(),
-    });
-  }
-  return history;
-}
+const study = (sampler: Sampler, seed: number, trials: number, s: SearchSpace = space) =>
+  sequentialStudy(sampler, s, objective, seed, trials);
 
 const bestOf = (history: TrialHistory[]) => Math.max(...history.map((t) => t.value!));
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 1];
