@@ -19,7 +19,7 @@ import pg from 'pg';
 import { openRuntime, type Runtime } from '../src/app/runtime.js';
 import { loadConfig } from '../src/config/load.js';
 import { devDatasetLocation } from '../src/data/dev-dataset.js';
-import { resolveDataset } from '../src/data/dataset-source.js';
+import { resolveDataset } from '../src/app/dataset-source.js';
 import { storeSyntheticDataset } from '../src/data/synthetic-dataset.js';
 import { createLogger } from '../src/platform/log.js';
 import { EXAMPLE_RESPONDENT } from '../src/serving/schemas.js';

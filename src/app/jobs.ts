@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { VERSION } from '../version.js';
 import { ConfigError, loadConfig } from '../config/load.js';
-import { defaultDataset } from '../data/dataset-source.js';
+import { defaultDataset } from './dataset-source.js';
 import { trainModel } from '../training/train-model.js';
 import { DatasetRepository } from '../data/dataset-repository.js';
 import { IngestError, ingestCsvFile } from '../data/ingest.js';

@@ -3,7 +3,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { InvalidArgumentError, Option } from 'commander';
 import { DatasetRepository } from '../data/dataset-repository.js';
-import { resolveDataset } from '../data/dataset-source.js';
+import { resolveDataset } from '../app/dataset-source.js';
 import { formatKaggleCsvLines, type KaggleCsvVariant } from '../data/kaggle-csv.js';
 import type { LabelledRespondent } from '../data/record.js';
 import { fitSynthModel, generateSynthetic, synthParamsSchema } from '../data/synth.js';

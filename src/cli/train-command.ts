@@ -1,5 +1,5 @@
 import { expandSweep } from '../config/overrides.js';
-import { defaultDataset, resolveDataset } from '../data/dataset-source.js';
+import { defaultDataset, resolveDataset } from '../app/dataset-source.js';
 import { trainModel, type TrainResult } from '../training/train-model.js';
 import { ProgressBar } from './progress.js';
 import {

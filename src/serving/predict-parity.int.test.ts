@@ -8,7 +8,7 @@ import { openRuntime, type Runtime } from '../app/runtime.js';
 import { buildProgram } from '../cli/main.js';
 import { loadConfig } from '../config/load.js';
 import { devDatasetLocation } from '../data/dev-dataset.js';
-import { resolveDataset } from '../data/dataset-source.js';
+import { resolveDataset } from '../app/dataset-source.js';
 import type { App } from '../platform/http/server.js';
 import { createLogger } from '../platform/log.js';
 import { readLabelledData, type LabelledData } from '../training/labelled-data.js';

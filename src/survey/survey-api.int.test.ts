@@ -5,7 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { databaseBackends } from '../../test/harness/backends.js';
 import { loadConfig } from '../config/load.js';
 import { DatasetRepository } from '../data/dataset-repository.js';
-import { resolveDataset } from '../data/dataset-source.js';
+import { resolveDataset } from '../app/dataset-source.js';
 import type { DatabaseHandle } from '../platform/db/database.js';
 import { createHttpServer, type App } from '../platform/http/server.js';
 import { createSurvey } from './create-survey.js';

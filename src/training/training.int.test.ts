@@ -10,7 +10,7 @@ import { formatKaggleCsv } from '../data/kaggle-csv.js';
 import type { LabelledRespondent, Respondent } from '../data/record.js';
 import { generateSynthetic } from '../data/synth.js';
 import { storeSyntheticDataset } from '../data/synthetic-dataset.js';
-import { resolveDataset } from '../data/dataset-source.js';
+import { resolveDataset } from '../app/dataset-source.js';
 import { createBlobStore } from '../platform/blobs/create-blob-store.js';
 import { evaluate } from './evaluate.js';
 import { readLabelledData } from './labelled-data.js';

@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { openRuntime } from '../../app/runtime.js';
 import type { Config } from '../../config/schema.js';
 import type { DatasetRepository } from '../../data/dataset-repository.js';
-import { defaultDataset, resolveDataset } from '../../data/dataset-source.js';
+import { defaultDataset, resolveDataset } from '../../app/dataset-source.js';
 import { ProgressBar } from '../../cli/progress.js';
 import {
   CliError,

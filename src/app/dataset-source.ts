@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import type { Config } from '../config/schema.js';
-import type { DatasetRepository, DatasetVersion } from './dataset-repository.js';
-import { IngestError, ingestCsvFile } from './ingest.js';
+import type { DatasetRepository, DatasetVersion } from '../data/dataset-repository.js';
+import { IngestError, ingestCsvFile } from '../data/ingest.js';
 import { parseSurveyRef, storeSurveyDataset } from '../survey/survey-dataset.js';
 
 /**
