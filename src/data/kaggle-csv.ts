@@ -13,7 +13,7 @@ import {
   RECORD_FIELDS,
 } from './kaggle-columns.js';
 import type { RecordField } from './kaggle-columns.js';
-import { compileFieldChecks, REJECT, type FieldCheck } from './record-check.js';
+import { compileFieldChecks, REJECT, type FieldCheck } from '../platform/schema-check.js';
 import { labelledRespondentSchema } from './record.js';
 import type { LabelledRespondent } from './record.js';
 
@@ -83,7 +83,7 @@ function unwrapCell(value: string): Cell {
 }
 
 /**
- * The record schema compiled to one check per field (see record-check.ts), in schema key
+ * The record schema compiled to one check per field (see platform/schema-check.ts), in schema key
  * order: the fast path of `toRow`. Rows it refuses go through zod for the exact reasons;
  * `undefined` (schema not compilable) means every row goes through zod.
  */

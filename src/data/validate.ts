@@ -2,7 +2,7 @@ import { DEFAULT_EXPECTATIONS } from './expectations.js';
 import type { Expectation, ExpectationKind, Severity } from './expectations.js';
 import { KAGGLE_COLUMN_OF_FIELD } from './kaggle-columns.js';
 import type { RecordField } from './kaggle-columns.js';
-import { compileFastCheck } from './record-check.js';
+import { compileFastCheck } from '../platform/schema-check.js';
 import { labelledRespondentSchema } from './record.js';
 import type { LabelledRespondent } from './record.js';
 
@@ -138,7 +138,7 @@ function counted(tally: Tally, noun: string, passing: string, failing: string): 
     : `${tally.failing} of ${tally.checked} ${noun} ${failing}`;
 }
 
-/** The schema compiled for the common case (see record-check.ts); zod decides the rest. */
+/** The schema compiled for the common case (see platform/schema-check.ts); zod decides the rest. */
 const fastSchemaCheck = compileFastCheck(labelledRespondentSchema);
 
 function schemaAccumulator(): Accumulator {

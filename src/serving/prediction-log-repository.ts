@@ -10,7 +10,8 @@ export interface LoggedPrediction {
   route: PredictionRoute;
   version: number;
   requestKey: string;
-  inputs: Respondent;
+  /** Null on shadow rows (see PredictionLogEntry). */
+  inputs: Respondent | null;
   probability: number | null;
   latencyUs: number;
   error: string | null;
@@ -111,7 +112,7 @@ export class PredictionLogRepository implements PredictionLogSink {
       route: row.route,
       version: row.version,
       requestKey: row.request_key,
-      inputs: row.inputs as Respondent,
+      inputs: row.inputs as Respondent | null,
       probability: row.probability,
       latencyUs: row.latency_us,
       error: row.error,

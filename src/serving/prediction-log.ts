@@ -10,7 +10,8 @@ export interface PredictionLogEntry {
   route: PredictionRoute;
   requestKey: string;
   rolloutId: string | null;
-  inputs: Respondent;
+  /** Null on shadow rows: the champion row of the same request key holds them. */
+  inputs: Respondent | null;
   probability: number | null;
   label: 0 | 1 | null;
   latencyUs: number;

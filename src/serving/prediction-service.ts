@@ -12,6 +12,8 @@ import { chooseArm, shadowsRequest, type Arm, type RoutingTable } from './router
 import type { RolloutRepository } from './rollout-repository.js';
 import type { RolloutService } from './rollout-service.js';
 import type { ServingModel } from './serving-model.js';
+import type { RecordScore } from './compiled-scorer.js';
+import type { PredictionRoute } from './tables.js';
 
 /** One feature's signed contribution to the log-odds of the score. */
 export interface FeatureContribution {
@@ -85,6 +87,8 @@ export class PredictionService {
   private lastRefreshError: string | null = null;
   private readonly timers: NodeJS.Timeout[] = [];
   private closed = false;
+  /** Requests the challenger still has to shadow; scored together once responses are out. */
+  private shadowQueue: { table: RoutingTable; record: Respondent; requestKey: string }[] = [];
 
   constructor(private readonly deps: PredictionServiceDependencies) {}
 
@@ -149,15 +153,17 @@ export class PredictionService {
   ): PredictionResult {
     let result: PredictionResult | null = null;
     if (arm === 'canary' && table.mode === 'canary') {
-      result = this.score(table.challenger, record, requestKey, 'canary', table.rolloutId);
+      result = this.respond(table.challenger, record, requestKey, 'canary', table.rolloutId);
     }
-    result ??= this.score(table.champion, record, requestKey, 'champion', table.rolloutId);
+    result ??= this.respond(table.champion, record, requestKey, 'champion', table.rolloutId);
     if (!result) {
       throw new Error(`Scoring failed with ${table.champion.model}/${table.champion.version}`);
     }
     if (shadowed) {
-      // After the caller has its answer: setImmediate runs once the response is written.
-      setImmediate(() => this.shadow(table, record, requestKey));
+      // After the callers have their answers: one setImmediate runs once this turn's
+      // responses are written, and scores every request queued meanwhile.
+      if (this.shadowQueue.length === 0) setImmediate(() => this.drainShadows());
+      this.shadowQueue.push({ table, record, requestKey });
     }
     return result;
   }
@@ -239,19 +245,47 @@ export class PredictionService {
     return table;
   }
 
-  /** Scores and logs; null (logged as an error) when the model throws. */
+  /** Scores, logs and builds the answer; null (logged as an error) when the model throws. */
+  private respond(
+    model: ServingModel,
+    record: Respondent,
+    requestKey: string,
+    route: 'champion' | 'canary',
+    rolloutId: string | null,
+  ): PredictionResult | null {
+    const score = this.score(model, record, requestKey, route, rolloutId);
+    if (!score) return null;
+    return {
+      requestKey,
+      probability: score.probability,
+      label: score.probability >= model.threshold ? 1 : 0,
+      threshold: model.threshold,
+      model: model.model,
+      version: model.version,
+      route,
+      contributions: topContributions(
+        model.scorer.features,
+        score.contributions,
+        this.deps.config.topContributions,
+      ),
+    };
+  }
+
+  /**
+   * Scores and logs one record; null (logged as an error) when the model throws. A shadow
+   * row does not repeat the inputs: they are on the champion row of the same request key.
+   */
   private score(
     model: ServingModel,
     record: Respondent,
     requestKey: string,
-    route: 'champion' | 'canary' | 'shadow',
+    route: PredictionRoute,
     rolloutId: string | null,
-  ): PredictionResult | null {
+  ): RecordScore | null {
     const started = performance.now();
+    const inputs = route === 'shadow' ? null : record;
     try {
-      const { probability, contributions } = model.scorer.score(record);
-      const latencyUs = Math.round((performance.now() - started) * 1000);
-      const label = probability >= model.threshold ? 1 : 0;
+      const score = model.scorer.score(record);
       this.deps.predictionLog.append({
         at: Date.now(),
         model: model.model,
@@ -259,26 +293,13 @@ export class PredictionService {
         route,
         requestKey,
         rolloutId,
-        inputs: record,
-        probability,
-        label,
-        latencyUs,
+        inputs,
+        probability: score.probability,
+        label: score.probability >= model.threshold ? 1 : 0,
+        latencyUs: Math.round((performance.now() - started) * 1000),
         error: null,
       });
-      return {
-        requestKey,
-        probability,
-        label,
-        threshold: model.threshold,
-        model: model.model,
-        version: model.version,
-        route: route === 'canary' ? 'canary' : 'champion',
-        contributions: topContributions(
-          model.scorer.features,
-          contributions,
-          this.deps.config.topContributions,
-        ),
-      };
+      return score;
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       this.deps.log?.error({ err: error }, `scoring failed with ${model.model}/${model.version}`);
@@ -289,7 +310,7 @@ export class PredictionService {
         route,
         requestKey,
         rolloutId,
-        inputs: record,
+        inputs,
         probability: null,
         label: null,
         latencyUs: Math.round((performance.now() - started) * 1000),
@@ -299,9 +320,13 @@ export class PredictionService {
     }
   }
 
-  private shadow(table: RoutingTable, record: Respondent, requestKey: string): void {
-    if (table.mode !== 'shadow') return;
-    this.score(table.challenger, record, requestKey, 'shadow', table.rolloutId);
+  private drainShadows(): void {
+    const queue = this.shadowQueue;
+    this.shadowQueue = [];
+    for (const { table, record, requestKey } of queue) {
+      if (table.mode === 'shadow')
+        this.score(table.challenger, record, requestKey, 'shadow', table.rolloutId);
+    }
   }
 
   private async analyseRollout(): Promise<void> {

@@ -1,3 +1,4 @@
+import type { Respondent } from '../data/record.js';
 import type { ServingConfig } from './config-schema.js';
 import type { LoggedPrediction } from './prediction-log-repository.js';
 import type { ServingModel } from './serving-model.js';
@@ -105,7 +106,10 @@ export function judgeStep(input: {
 
   // Paired comparison on the distinct requests of the window.
   const rows = input.mode === 'shadow' ? championRows : window;
-  const compared = rows.filter((row) => row.error === null);
+  const compared = rows.filter(
+    (row): row is LoggedPrediction & { inputs: Respondent } =>
+      row.error === null && row.inputs !== null,
+  );
   metrics.compared = compared.length;
   if (compared.length > 0) {
     const inputs = compared.map((row) => row.inputs);

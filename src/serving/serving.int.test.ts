@@ -179,13 +179,18 @@ describe.each(databaseBackends)('prediction service over HTTP ($name)', (backend
       return counts.shadow === 40 && counts.champion === 40;
     });
     expect(status.rollout?.id).toBe(rollout.id);
-    const shadowRows = await fixture.database.db
+    const rows = await fixture.database.db
       .selectFrom('prediction_log')
-      .select(['version', 'probability'])
-      .where('route', '=', 'shadow')
+      .select(['route', 'version', 'probability', 'inputs'])
       .where('rollout_id', '=', rollout.id)
       .execute();
+    const shadowRows = rows.filter((row) => row.route === 'shadow');
     expect(new Set(shadowRows.map((row) => row.version))).toEqual(new Set([fixture.bad]));
+    // Inputs are logged once per request, on the champion's row.
+    expect(shadowRows.every((row) => row.inputs === null && row.probability !== null)).toBe(true);
+    expect(rows.filter((row) => row.route === 'champion').every((row) => row.inputs !== null)).toBe(
+      true,
+    );
     await serving.rollouts.abort(MODEL, 'test');
     await serving.predictions.refresh();
   });

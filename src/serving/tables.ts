@@ -15,7 +15,8 @@ export interface PredictionLogTable {
   request_key: string;
   /** Set while a rollout is active, so its analysis can select its own window. */
   rollout_id: string | null;
-  inputs: Json<Record<string, unknown>>;
+  /** Null on shadow rows: the champion row of the same request key holds the inputs. */
+  inputs: Json<Record<string, unknown>> | null;
   /** Null when scoring failed (`error` says why). */
   probability: number | null;
   label: number | null;

@@ -10,6 +10,7 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import type { Logger } from '../log.js';
+import { compileFastParser } from '../schema-check.js';
 import { HttpProblem, sendProblem } from './problem.js';
 
 /** A route module: registers its routes (with zod schemas) on the typed server. */
@@ -17,6 +18,25 @@ export type RouteModule = (app: App) => void | Promise<void>;
 export type App = ReturnType<typeof createBaseServer>;
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/**
+ * zod validation with a compiled fast path (../schema-check.ts): what the compiled check
+ * accepts is zod's own output, without running zod; everything else goes to zod, whose issues
+ * become the problem document. On POST /v1/predict zod was a quarter of the server's time.
+ */
+const fastValidatorCompiler: typeof validatorCompiler = (route) => {
+  const viaZod = validatorCompiler(route);
+  const schema = route.schema as unknown;
+  const fast =
+    typeof schema === 'object' && schema !== null && '_zod' in schema
+      ? compileFastParser(schema as Parameters<typeof compileFastParser>[0])
+      : undefined;
+  if (!fast) return viaZod;
+  return (data) => {
+    const value = fast(data as Record<string, unknown>);
+    return value === undefined ? viaZod(data) : { value };
+  };
+};
 
 function createBaseServer(log: Logger) {
   return Fastify({
@@ -49,7 +69,7 @@ export interface ServerOptions {
  */
 export async function createHttpServer({ log, version, routes }: ServerOptions): Promise<App> {
   const app = createBaseServer(log);
-  app.setValidatorCompiler(validatorCompiler);
+  app.setValidatorCompiler(fastValidatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler((error, request, reply) => sendProblem(error as Error, request, reply));
   app.setNotFoundHandler((request, reply) =>

@@ -5,6 +5,7 @@ import * as tracking from './0003-tracking.js';
 import * as serving from './0004-serving.js';
 import * as tuning from './0005-tuning.js';
 import * as survey from './0006-survey.js';
+import * as lighterPredictionLog from './0007-lighter-prediction-log.js';
 
 /**
  * All migrations in order. Names sort in the order they must run; a released migration is
@@ -17,4 +18,5 @@ export const migrations: Record<string, Migration> = {
   '0004-serving': serving,
   '0005-tuning': tuning,
   '0006-survey': survey,
+  '0007-lighter-prediction-log': lighterPredictionLog,
 };

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { mulberry32 } from './prng.js';
-import { compileFastParser } from './record-check.js';
-import { labelledRespondentSchema } from './record.js';
-import { SAMPLE_RECORD } from './testing/sample-record.js';
+import { mulberry32 } from '../data/prng.js';
+import { compileFastParser } from './schema-check.js';
+import { labelledRespondentSchema, respondentSchema } from '../data/record.js';
+import { SAMPLE_RECORD } from '../data/testing/sample-record.js';
 
 const valid = SAMPLE_RECORD;
 
@@ -88,6 +88,37 @@ describe('compileFastParser', () => {
       }
     }
     expect(accepted).toBeGreaterThan(1000);
+  });
+
+  it('compiles strict objects holding arrays of records, with their length limits', () => {
+    const batchSchema = z.strictObject({ records: z.array(respondentSchema).min(1).max(3) });
+    const batch = compileFastParser(batchSchema)!;
+    expect(batch).toBeTypeOf('function');
+    const { depression: _label, ...record } = valid;
+    const random = mulberry32(11);
+    let accepted = 0;
+    for (let i = 0; i < 5_000; i++) {
+      const records: unknown[] = [];
+      for (let n = Math.floor(random() * 5); n > 0; n--) {
+        const candidate: Record<string, unknown> = { ...record };
+        if (random() < 0.3) {
+          const keys = Object.keys(record);
+          candidate[keys[Math.floor(random() * keys.length)]] =
+            PROBES[Math.floor(random() * PROBES.length)];
+        }
+        records.push(random() < 0.02 ? PROBES[Math.floor(random() * PROBES.length)] : candidate);
+      }
+      const input: Record<string, unknown> = random() < 0.02 ? { records, extra: 1 } : { records };
+      const mine = batch(input);
+      const zods = batchSchema.safeParse(input);
+      expect(mine !== undefined).toBe(zods.success);
+      if (mine !== undefined) {
+        accepted++;
+        expect(mine).toStrictEqual(zods.data);
+      }
+    }
+    expect(accepted).toBeGreaterThan(500);
+    expect(batch({ records: 'no' })).toBeUndefined();
   });
 
   it('trims text as the schema does', () => {

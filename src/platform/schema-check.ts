@@ -1,11 +1,12 @@
 import type { z } from 'zod';
 
 /**
- * A fast acceptance test compiled from a zod object schema, for the per-row hot path of
- * ingest. It is derived from the schema, so the schema stays the single source of the rules:
- * it reads the schema's definition (enums, literals, number bounds, string length limits,
- * nullable, unions) and gives up — returns `undefined` — on anything it does not know, in
- * which case callers just use zod.
+ * A fast acceptance test compiled from a zod object schema, for hot paths: each row of an
+ * ingest, each body of a prediction request. It is derived from the schema, so the schema
+ * stays the single source of the rules: it reads the schema's definition (enums, literals,
+ * number bounds, string length limits, nullable, unions, strict objects, arrays with length
+ * limits) and gives up — returns `undefined` — on anything it does not know, in which case
+ * callers just use zod.
  *
  * Contract: when the compiled parser returns a value, zod's `safeParse` would succeed with an
  * equal value. It may return `undefined` for input zod accepts (callers then ask zod), and it
@@ -29,6 +30,7 @@ interface Def {
   innerType?: ZodLike;
   shape?: Record<string, ZodLike>;
   catchall?: ZodLike;
+  element?: ZodLike;
 }
 
 interface CheckDef {
@@ -68,18 +70,24 @@ function compileNumber(def: Def): FieldCheck | undefined {
   return (value) => (typeof value === 'number' && Number.isFinite(value) ? value : REJECT);
 }
 
-function compileString(def: Def): FieldCheck | undefined {
+/**
+ * The length checks (and, for strings, overwrites such as `.trim()`) of a string or array
+ * schema as steps run in order, or `undefined` for a check this module does not know.
+ */
+function compileLengthSteps<V extends { length: number }>(
+  def: Def,
+): ((value: V) => V | typeof REJECT)[] | undefined {
   // Checks run in order: an `overwrite` (such as `.trim()`) changes the value the later
   // length checks see, and is what zod outputs.
-  const steps: ((value: string) => string | typeof REJECT)[] = [];
+  const steps: ((value: V) => V | typeof REJECT)[] = [];
   for (const { _zod } of def.checks ?? []) {
     const check = _zod.def;
-    let step: (value: string) => string | typeof REJECT;
-    if (check.check === 'overwrite' && typeof check.tx === 'function') {
-      const tx = check.tx as (value: string) => unknown;
+    let step: (value: V) => V | typeof REJECT;
+    if (check.check === 'overwrite' && typeof check.tx === 'function' && def.type === 'string') {
+      const tx = check.tx as (value: V) => unknown;
       step = (value) => {
         const next = tx(value);
-        return typeof next === 'string' ? next : REJECT;
+        return typeof next === 'string' ? (next as unknown as V) : REJECT;
       };
     } else if (check.check === 'min_length' && typeof check.minimum === 'number') {
       const minimum = check.minimum;
@@ -96,14 +104,63 @@ function compileString(def: Def): FieldCheck | undefined {
     } else if (check.when !== undefined) return undefined;
     steps.push(step);
   }
+  return steps;
+}
+
+function runSteps<V>(value: V, steps: ((value: V) => V | typeof REJECT)[]): V | typeof REJECT {
+  let current: V | typeof REJECT = value;
+  for (const step of steps) {
+    current = step(current);
+    if (current === REJECT) return REJECT;
+  }
+  return current;
+}
+
+function compileString(def: Def): FieldCheck | undefined {
+  const steps = compileLengthSteps<string>(def);
+  return steps && ((value) => (typeof value === 'string' ? runSteps(value, steps) : REJECT));
+}
+
+function compileArray(def: Def): FieldCheck | undefined {
+  const element = def.element && compile(def.element);
+  const steps = compileLengthSteps<unknown[]>(def);
+  if (!element || !steps) return undefined;
   return (value) => {
-    if (typeof value !== 'string') return REJECT;
-    let current: string | typeof REJECT = value;
-    for (const step of steps) {
-      current = step(current);
-      if (current === REJECT) return REJECT;
+    if (!Array.isArray(value)) return REJECT;
+    const output: unknown[] = new Array(value.length);
+    for (let i = 0; i < value.length; i++) {
+      const item = element(value[i]);
+      if (item === REJECT) return REJECT;
+      output[i] = item;
     }
-    return current;
+    return runSteps(output, steps);
+  };
+}
+
+/** A strict object: exactly the schema's own keys, each passing its check (zod's output). */
+function compileStrictObject(def: Def): FieldCheck | undefined {
+  const compiled = fieldChecksOf(def);
+  if (!compiled) return undefined;
+  const { keys, checks } = compiled;
+  const count = keys.length;
+  return (input) => {
+    if (input === null || typeof input !== 'object' || Array.isArray(input)) return REJECT;
+    const record = input as Record<string, unknown>;
+    let own = 0;
+    for (const key in record) {
+      if (!Object.prototype.hasOwnProperty.call(record, key)) return REJECT;
+      own++;
+    }
+    if (own !== count) return REJECT;
+    const output: Record<string, unknown> = {};
+    for (let i = 0; i < count; i++) {
+      const key = keys[i];
+      if (!Object.prototype.hasOwnProperty.call(record, key)) return REJECT;
+      const value = checks[i](record[key]);
+      if (value === REJECT) return REJECT;
+      output[key] = value;
+    }
+    return output;
   };
 }
 
@@ -115,6 +172,10 @@ function compile(schema: ZodLike): FieldCheck | undefined {
       return compileNumber(def);
     case 'string':
       return compileString(def);
+    case 'array':
+      return compileArray(def);
+    case 'object':
+      return compileStrictObject(def);
     case 'enum': {
       if (def.checks?.length || !def.entries) return undefined;
       // Returns the schema's own (equal) string: a million rows then share a few strings
@@ -160,7 +221,10 @@ function compile(schema: ZodLike): FieldCheck | undefined {
 export function compileFieldChecks(
   schema: z.ZodType,
 ): { keys: string[]; checks: FieldCheck[] } | undefined {
-  const def = (schema as unknown as ZodLike)._zod.def;
+  return fieldChecksOf((schema as unknown as ZodLike)._zod.def);
+}
+
+function fieldChecksOf(def: Def): { keys: string[]; checks: FieldCheck[] } | undefined {
   // Only strict objects: unknown keys must fail, as in zod.
   if (def.type !== 'object' || !def.shape || def.checks?.length) return undefined;
   if (def.catchall?._zod.def.type !== 'never') return undefined;
@@ -204,7 +268,8 @@ export function compileFastCheck(
 
 /**
  * The whole-object form of `compileFieldChecks`: `undefined` when the schema cannot be
- * compiled, else a parser that returns zod's output or `undefined`.
+ * compiled, else a parser that returns zod's output or `undefined`. Nested strict objects and
+ * arrays are compiled too.
  *
  * @example
  * const fast = compileFastParser(labelledRespondentSchema);
@@ -213,26 +278,10 @@ export function compileFastCheck(
 export function compileFastParser<S extends z.ZodType>(
   schema: S,
 ): FastParser<z.output<S>> | undefined {
-  const compiled = compileFieldChecks(schema);
-  if (!compiled) return undefined;
-  const { keys, checks } = compiled;
-  const count = keys.length;
+  const check = compileStrictObject((schema as unknown as ZodLike)._zod.def);
+  if (!check) return undefined;
   return (input) => {
-    if (input === null || typeof input !== 'object' || Array.isArray(input)) return undefined;
-    let own = 0;
-    for (const key in input) {
-      if (!Object.prototype.hasOwnProperty.call(input, key)) return undefined;
-      own++;
-    }
-    if (own !== count) return undefined;
-    const output: Record<string, unknown> = {};
-    for (let i = 0; i < count; i++) {
-      const key = keys[i];
-      if (!Object.prototype.hasOwnProperty.call(input, key)) return undefined;
-      const value = checks[i](input[key]);
-      if (value === REJECT) return undefined;
-      output[key] = value;
-    }
-    return output as z.output<S>;
+    const output = check(input);
+    return output === REJECT ? undefined : (output as z.output<S>);
   };
 }
