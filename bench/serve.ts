@@ -6,7 +6,7 @@
  * hello-world in the same run as the ceiling. Every server runs in its own process, one at a
  * time; autocannon runs here.
  *
- *   npx tsx bench/serve.ts [--duration 15] [--connections 32] [--only name,name]
+ *   npx tsx bench/serve.ts [--duration 15] [--connections 32] [--only 'name prefix|name prefix']
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -34,7 +34,7 @@ function flag(name: string, fallback: string): string {
 }
 const DURATION = Number(flag('duration', '15'));
 const CONNECTIONS = Number(flag('connections', '32'));
-const ONLY = flag('only', '').split(',').filter(Boolean);
+const ONLY = flag('only', '').split('|').filter(Boolean);
 /** Extra config overrides for every sdp server, e.g. `--extra serving.log.enabled=false`. */
 const EXTRA = flag('extra', '').split(' ').filter(Boolean);
 const WARMUP_S = 3;
@@ -212,15 +212,24 @@ async function startSdp(port: number, extra: string[]): Promise<ChildProcess> {
   );
 }
 
-/** The ceiling: Fastify's hello world, same machine, same load. */
-async function startHelloWorld(port: number): Promise<ChildProcess> {
+/**
+ * The ceilings, same machine, same load: Fastify's hello world (the issue's reference) and a
+ * bare Fastify POST route that parses the same JSON body and answers a fixed prediction-sized
+ * document — what any POST endpoint costs before validation, scoring or logging.
+ */
+async function startBareFastify(port: number, kind: 'hello-world' | 'post'): Promise<ChildProcess> {
+  const route =
+    kind === 'hello-world'
+      ? "app.get('/', async () => ({ hello: 'world' }));"
+      : `const answer = ${JSON.stringify(JSON.stringify(FIXED_ANSWER))};` +
+        "app.post('/', async (request, reply) => reply.type('application/json').send(answer));";
   const code =
     "import Fastify from 'fastify';" +
     'const app = Fastify();' +
-    "app.get('/', async () => ({ hello: 'world' }));" +
+    route +
     `await app.listen({ port: ${port}, host: '127.0.0.1' });` +
-    "console.log('hello-world listening');";
-  return startProcess(['--input-type=module', '-e', code], {}, /hello-world listening/);
+    "console.log('bare fastify listening');";
+  return startProcess(['--input-type=module', '-e', code], {}, /bare fastify listening/);
 }
 
 interface Row {
@@ -232,6 +241,29 @@ interface Row {
   p99: number;
   errors: number;
   non2xx: number;
+  /** Prediction-log entries dropped because the buffer was full (sdp servers only). */
+  dropped: number | null;
+  /** Entries written to the database once the log had drained. */
+  written: number | null;
+}
+
+interface LogStats {
+  accepted: number;
+  written: number;
+  dropped: number;
+  failed: number;
+  pending: number;
+}
+
+/** The prediction log's counters once it has written what it holds (at most 30 s later). */
+async function drainedLogStats(baseUrl: string): Promise<LogStats> {
+  for (let waited = 0; ; waited += 250) {
+    const status = (await (await fetch(`${baseUrl}/v1/serving/status`)).json()) as {
+      log: LogStats;
+    };
+    if (status.log.pending === 0 || waited >= 30_000) return status.log;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
 }
 
 /** CPU seconds (user + system) a process has used so far, from /proc. */
@@ -244,7 +276,7 @@ async function load(
   name: string,
   url: string,
   pid: number,
-  options: { method?: 'GET' | 'POST'; body?: string },
+  options: { method?: 'GET' | 'POST'; body?: string; logStatusUrl?: string },
 ): Promise<Row> {
   const request = {
     url,
@@ -257,6 +289,7 @@ async function load(
   const cpuBefore = cpuSeconds(pid);
   const result = await autocannon({ ...request, duration: DURATION });
   const cpu = cpuSeconds(pid) - cpuBefore;
+  const log = options.logStatusUrl ? await drainedLogStats(options.logStatusUrl) : null;
   const row = {
     name,
     requestsPerSecond: result.requests.average,
@@ -265,9 +298,11 @@ async function load(
     p99: result.latency.p99,
     errors: result.errors + result.timeouts,
     non2xx: result.non2xx,
+    dropped: log && log.dropped,
+    written: log && log.written,
   };
   process.stderr.write(
-    `  ${name}: ${Math.round(row.requestsPerSecond)} req/s, p99 ${row.p99} ms, server CPU ${row.cpuUsPerRequest.toFixed(0)} µs/request, non-2xx ${row.non2xx}\n`,
+    `  ${name}: ${Math.round(row.requestsPerSecond)} req/s, p99 ${row.p99} ms, server CPU ${row.cpuUsPerRequest.toFixed(0)} µs/request, non-2xx ${row.non2xx}${log ? `, log written ${log.written} dropped ${log.dropped}` : ''}\n`,
   );
   return row;
 }
@@ -281,8 +316,22 @@ const batch = JSON.stringify({
   })),
 });
 
+/** A prediction-sized answer for the bare POST ceiling. */
+const FIXED_ANSWER = {
+  requestKey: 'bench',
+  probability: 0.5,
+  label: 1,
+  threshold: 0.5,
+  model: MODEL,
+  version: 1,
+  route: 'champion',
+  contributions: Array.from({ length: 5 }, (_, i) => ({ feature: `f${i}`, value: i / 10 })),
+};
+
 interface Scenario {
   name: string;
+  /** A bare Fastify server instead of sdp. */
+  bare?: 'hello-world' | 'post';
   champion?: number;
   shadowOf?: number | null;
   extra?: string[];
@@ -291,7 +340,8 @@ interface Scenario {
 }
 
 const scenarios: Scenario[] = [
-  { name: 'hello-world (bare Fastify)' },
+  { name: 'hello-world (bare Fastify)', bare: 'hello-world' },
+  { name: 'bare Fastify POST, same body, fixed answer', bare: 'post', body: single },
   { name: 'logistic, single', champion: 1 },
   { name: 'logistic, shadow (gbdt)', champion: 1, shadowOf: 2 },
   { name: 'gbdt, single', champion: 2 },
@@ -311,20 +361,26 @@ async function main(): Promise<void> {
     if (ONLY.length > 0 && !ONLY.some((only) => scenario.name.startsWith(only))) continue;
     const port = await freePort();
     let child: ChildProcess;
-    if (scenario.champion === undefined) {
-      child = await startHelloWorld(port);
+    if (scenario.bare) {
+      child = await startBareFastify(port, scenario.bare);
     } else {
-      await arrange(scenario.champion, scenario.shadowOf ?? null);
+      await arrange(scenario.champion!, scenario.shadowOf ?? null);
       child = await startSdp(port, [...(scenario.extra ?? ['log.level=warn']), ...EXTRA]);
     }
     try {
-      const url = `http://127.0.0.1:${port}${scenario.champion === undefined ? '/' : (scenario.path ?? '/v1/predict')}`;
+      const url = `http://127.0.0.1:${port}${scenario.bare ? '/' : (scenario.path ?? '/v1/predict')}`;
       rows.push(
         await load(
           scenario.name,
           url,
           child.pid!,
-          scenario.champion === undefined ? {} : { method: 'POST', body: scenario.body ?? single },
+          scenario.bare
+            ? { method: scenario.body ? 'POST' : 'GET', body: scenario.body }
+            : {
+                method: 'POST',
+                body: scenario.body ?? single,
+                logStatusUrl: `http://127.0.0.1:${port}`,
+              },
         ),
       );
     } finally {
@@ -336,11 +392,11 @@ async function main(): Promise<void> {
     `Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model.trim()}; autocannon ${CONNECTIONS} connections, ${DURATION} s (+${WARMUP_S} s warm-up);`,
     `sdp serve, ${POSTGRES_ADMIN ? 'PostgreSQL' : 'embedded database (PGlite)'}, prediction log on; models trained on ${data}.`,
     '',
-    '| run | req/s | vs hello-world | p50 ms | p99 ms | server CPU µs/req | errors | non-2xx |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| run | req/s | vs hello-world | p50 ms | p99 ms | server CPU µs/req | errors | non-2xx | log dropped |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...rows.map(
       (row) =>
-        `| ${row.name} | ${Math.round(row.requestsPerSecond).toLocaleString('en')} | ${ceiling ? `${((row.requestsPerSecond / ceiling) * 100).toFixed(0)}%` : ''} | ${row.p50} | ${row.p99} | ${row.cpuUsPerRequest.toFixed(0)} | ${row.errors} | ${row.non2xx} |`,
+        `| ${row.name} | ${Math.round(row.requestsPerSecond).toLocaleString('en')} | ${ceiling ? `${((row.requestsPerSecond / ceiling) * 100).toFixed(0)}%` : ''} | ${row.p50} | ${row.p99} | ${row.cpuUsPerRequest.toFixed(0)} | ${row.errors} | ${row.non2xx} | ${row.dropped === null ? '' : `${((row.dropped / Math.max(1, row.dropped + (row.written ?? 0))) * 100).toFixed(1)}%`} |`,
     ),
   ];
   lines.push(

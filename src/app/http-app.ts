@@ -1,9 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { healthRoutes } from '../platform/http/health-routes.js';
 import { createHttpServer, type App } from '../platform/http/server.js';
+import { createMetrics } from '../platform/metrics.js';
 import { mountQueueBoard } from '../platform/queue/board.js';
 import { trackingRoutes } from '../tracking/routes.js';
 import { servingRoutes } from '../serving/routes.js';
+import { registerServingMetrics } from '../serving/serving-metrics.js';
 import { surveyScoringHook } from '../serving/survey-hook.js';
 import { createSurvey } from '../survey/create-survey.js';
 import type { Runtime } from './runtime.js';
@@ -23,9 +25,12 @@ export async function createApp(runtime: Runtime, version: string): Promise<App>
     // that prediction as ground truth.
     onResponseStored: surveyScoringHook(runtime.serving.predictions),
   });
+  const metrics = createMetrics();
+  registerServingMetrics(metrics.registry, runtime.serving.predictions);
   const app = await createHttpServer({
     log: runtime.log,
     version,
+    metrics,
     routes: [
       healthRoutes(runtime.readinessChecks()),
       trackingRoutes(runtime.services, {

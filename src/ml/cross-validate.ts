@@ -8,6 +8,7 @@ import { EstimatorInputError } from './errors.js';
 import { frameFromRespondents, shareFrame, type Frame } from './frame.js';
 import { parseModelSpec, type ModelSpec } from './model-factory.js';
 import { stratifiedKFold } from './splits.js';
+import { compiledWorkerUrl } from '../platform/worker-url.js';
 
 export interface CrossValidationOptions {
   /** Number of stratified folds (default 5). */
@@ -43,20 +44,9 @@ export interface CrossValidationResult {
 export type CrossValidationData =
   readonly LabelledRespondent[] | { frame: Frame; labels: ArrayLike<number> };
 
-/**
- * The compiled worker file. Workers cannot run TypeScript, so when this module is itself
- * the .ts source (under vitest) the worker is taken from dist/: run `npm run build` first
- * (`npm test` does).
- */
+/** The compiled CV worker (see platform/worker-url.ts: under vitest it is taken from dist/). */
 export function cvWorkerUrl(moduleUrl: string = import.meta.url): URL {
-  const url = new URL('./cv-worker.js', moduleUrl);
-  if (moduleUrl.endsWith('.ts')) {
-    const at = url.pathname.lastIndexOf('/src/');
-    if (at === -1)
-      throw new Error(`cannot map ${moduleUrl} to its compiled file: no /src/ in the path`);
-    url.pathname = `${url.pathname.slice(0, at)}/dist/${url.pathname.slice(at + '/src/'.length)}`;
-  }
-  return url;
+  return compiledWorkerUrl('./cv-worker.js', moduleUrl);
 }
 
 /**

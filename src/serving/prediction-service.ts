@@ -58,6 +58,12 @@ export interface ServingStatus {
   lastRefreshError: string | null;
 }
 
+/** Predictions a version made on one route, and how many of them failed. */
+export interface ServedCount {
+  ok: number;
+  failed: number;
+}
+
 export interface PredictionServiceDependencies {
   config: ServingConfig;
   registry: RegistryService;
@@ -87,6 +93,8 @@ export class PredictionService {
   private lastRefreshError: string | null = null;
   private readonly timers: NodeJS.Timeout[] = [];
   private closed = false;
+  /** Predictions made and failed per loaded version and route, for /metrics. */
+  private readonly served = new Map<ServingModel, Record<PredictionRoute, ServedCount>>();
   /** Requests the challenger still has to shadow; scored together once responses are out. */
   private shadowQueue: { table: RoutingTable; record: Respondent; requestKey: string }[] = [];
 
@@ -190,6 +198,12 @@ export class PredictionService {
     this.refreshing ??= this.loadTable()
       .then((table) => {
         if (!this.closed) this.table = table;
+        for (const model of this.served.keys())
+          if (
+            model !== table?.champion &&
+            (table?.mode === 'single' || model !== table?.challenger)
+          )
+            this.served.delete(model);
         this.refreshedAt = new Date();
         this.lastRefreshError = null;
       })
@@ -220,6 +234,15 @@ export class PredictionService {
       refreshedAt: this.refreshedAt?.toISOString() ?? null,
       lastRefreshError: this.lastRefreshError,
     };
+  }
+
+  /** Predictions per version served since it was loaded (versions no longer served drop out). */
+  servedCounts(): { model: string; version: number; route: PredictionRoute; count: ServedCount }[] {
+    const result = [];
+    for (const [model, routes] of this.served)
+      for (const route of ['champion', 'canary', 'shadow'] as const)
+        result.push({ model: model.model, version: model.version, route, count: routes[route] });
+    return result;
   }
 
   /** Writes what the prediction log has buffered now (otherwise its timer does, within flushIntervalMs). */
@@ -284,8 +307,10 @@ export class PredictionService {
   ): RecordScore | null {
     const started = performance.now();
     const inputs = route === 'shadow' ? null : record;
+    const count = this.countOf(model, route);
     try {
       const score = model.scorer.score(record);
+      count.ok++;
       this.deps.predictionLog.append({
         at: Date.now(),
         model: model.model,
@@ -301,6 +326,7 @@ export class PredictionService {
       });
       return score;
     } catch (error) {
+      count.failed++;
       const message = error instanceof Error ? error.message : String(error);
       this.deps.log?.error({ err: error }, `scoring failed with ${model.model}/${model.version}`);
       this.deps.predictionLog.append({
@@ -318,6 +344,19 @@ export class PredictionService {
       });
       return null;
     }
+  }
+
+  private countOf(model: ServingModel, route: PredictionRoute): ServedCount {
+    let counts = this.served.get(model);
+    if (!counts) {
+      counts = {
+        champion: { ok: 0, failed: 0 },
+        canary: { ok: 0, failed: 0 },
+        shadow: { ok: 0, failed: 0 },
+      };
+      this.served.set(model, counts);
+    }
+    return counts[route];
   }
 
   private drainShadows(): void {

@@ -3,9 +3,11 @@ import { databaseBackends } from '../../test/harness/backends.js';
 import type { Respondent } from '../data/record.js';
 import { createHttpServer, type App } from '../platform/http/server.js';
 import { createLogger } from '../platform/log.js';
+import { createMetrics } from '../platform/metrics.js';
 import { loadRegisteredModel } from '../training/model-loader.js';
 import { createServing, type ServingParts } from './create-serving.js';
 import { servingRoutes } from './routes.js';
+import { registerServingMetrics } from './serving-metrics.js';
 import { MODEL, openServingFixture, type ServingFixture } from './testing/serving-fixture.js';
 
 const strip = ({
@@ -30,9 +32,12 @@ describe.each(databaseBackends)('prediction service over HTTP ($name)', (backend
       config: { ...config.serving, refreshIntervalMs: 60_000 },
     });
     await serving.predictions.start({ analyseRollouts: false });
+    const metrics = createMetrics();
+    registerServingMetrics(metrics.registry, serving.predictions);
     app = await createHttpServer({
       log: createLogger({ log: { level: 'silent', format: 'json' } } as never),
       version: 'test',
+      metrics,
       routes: [servingRoutes(serving.predictions, config.serving)],
     });
   });
@@ -73,6 +78,40 @@ describe.each(databaseBackends)('prediction service over HTTP ($name)', (backend
       const sizes = body.contributions.map((c: { value: number }) => Math.abs(c.value));
       expect(sizes).toEqual([...sizes].sort((a, b) => b - a));
     }
+  });
+
+  it('counts predictions, prediction-log entries and request durations at /metrics', async () => {
+    const scrape = async () => (await app.inject({ method: 'GET', url: '/metrics' })).body;
+    const value = (text: string, pattern: RegExp): number => {
+      const line = text.split('\n').find((l) => pattern.test(l));
+      return line ? Number(line.split(' ').pop()) : 0;
+    };
+    const predictions = new RegExp(
+      `^sdp_predictions_total\\{model="${MODEL}",version="${fixture.good}",route="champion",outcome="ok"\\}`,
+    );
+    const written = /^sdp_prediction_log_entries_total\{outcome="written"\}/;
+    const requests =
+      /^sdp_http_request_duration_seconds_count\{method="POST",route="\/v1\/predict",status_code="200"\}/;
+    await serving.predictions.flushLog();
+    const before = await scrape();
+    for (let i = 0; i < 3; i++)
+      expect((await predict(records[i], `metrics-${i}`)).statusCode).toBe(200);
+    expect((await predict({ ...records[0], age: 'old' })).statusCode).toBe(400);
+    await serving.predictions.flushLog();
+    const after = await scrape();
+    expect(value(after, predictions) - value(before, predictions)).toBe(3);
+    expect(value(after, written) - value(before, written)).toBe(3);
+    expect(value(after, requests) - value(before, requests)).toBe(3);
+    expect(after).toMatch(/^sdp_prediction_log_entries_total\{outcome="dropped"\} 0$/m);
+    expect(after).toMatch(
+      new RegExp(
+        `^sdp_serving_model_version\\{model="${MODEL}",role="champion"\\} ${fixture.good}$`,
+        'm',
+      ),
+    );
+    expect(after).toMatch(
+      /^sdp_http_request_duration_seconds_count\{method="POST",route="\/v1\/predict",status_code="400"\} [1-9]/m,
+    );
   });
 
   it('answers an unseen category (never a 500) and lists every bad field as problem+json', async () => {

@@ -4,6 +4,7 @@ import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { Config } from '../../config/schema.js';
 import { PGliteDialect } from './pglite-dialect.js';
+import { PGliteWorker } from './pglite-worker.js';
 import type { Database } from './schema.js';
 
 export type DatabaseKind = 'postgres' | 'embedded';
@@ -38,8 +39,13 @@ export async function openDatabase(
   }
   const directory = path.resolve(config.dataDir, 'pgdata');
   mkdirSync(directory, { recursive: true });
-  const { PGlite } = await import('@electric-sql/pglite');
-  const pglite = new PGlite(directory);
+  const pglite = new PGliteWorker(directory);
+  await pglite.waitReady.catch((error: unknown) => {
+    throw new Error(
+      `Could not open the embedded database in ${directory}: ${error instanceof Error ? error.message : String(error)}`,
+      { cause: error },
+    );
+  });
   const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
   return handle(db, 'embedded', directory);
 }

@@ -1,4 +1,3 @@
-import type { PGlite } from '@electric-sql/pglite';
 import {
   CompiledQuery,
   PostgresAdapter,
@@ -10,16 +9,18 @@ import {
   type Kysely,
   type QueryResult,
 } from 'kysely';
+import type { EmbeddedPostgres } from './pglite-worker.js';
 
 /**
- * Kysely dialect for PGlite, the embedded (WebAssembly) PostgreSQL. PGlite has a single
+ * Kysely dialect for PGlite, the embedded (WebAssembly) PostgreSQL, which runs in a worker
+ * thread of its own (pglite-worker.ts). PGlite has a single
  * connection, so the driver hands it out to one caller at a time: a transaction holds it
  * until commit or rollback and other queries wait, which keeps transactions isolated.
  * Consequence: code inside a transaction must query through the transaction object, never
  * through the outer `db`, or it waits for itself forever.
  */
 export class PGliteDialect implements Dialect {
-  constructor(private readonly pglite: PGlite) {}
+  constructor(private readonly pglite: EmbeddedPostgres) {}
 
   createAdapter() {
     return new PostgresAdapter();
@@ -40,7 +41,7 @@ class PGliteDriver implements Driver {
   private queue: Promise<void> = Promise.resolve();
   private release?: () => void;
 
-  constructor(private readonly pglite: PGlite) {
+  constructor(private readonly pglite: EmbeddedPostgres) {
     this.connection = new PGliteConnection(pglite);
   }
 
@@ -80,21 +81,21 @@ class PGliteDriver implements Driver {
 }
 
 class PGliteConnection implements DatabaseConnection {
-  constructor(private readonly pglite: PGlite) {}
+  constructor(private readonly pglite: EmbeddedPostgres) {}
 
   async executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
     const result = await this.pglite.query<R>(compiled.sql, [...compiled.parameters]);
     const affected = result.affectedRows;
     return {
       rows: result.rows,
-      ...(affected !== undefined && result.fields.length === 0
+      ...(affected !== undefined && result.fieldCount === 0
         ? { numAffectedRows: BigInt(affected) }
         : {}),
     };
   }
 
   async *streamQuery<R>(compiled: CompiledQuery): AsyncIterableIterator<QueryResult<R>> {
-    // PGlite runs in this process, so there is no network cursor to gain from: one batch.
+    // PGlite runs in a thread of this process: no network cursor to gain from, one batch.
     yield await this.executeQuery<R>(compiled);
   }
 }

@@ -10,6 +10,7 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import type { Logger } from '../log.js';
+import type { Metrics } from '../metrics.js';
 import { compileFastParser } from '../schema-check.js';
 import { HttpProblem, sendProblem } from './problem.js';
 
@@ -61,13 +62,21 @@ export interface ServerOptions {
   log: Logger;
   version: string;
   routes: RouteModule[];
+  /** Observed per request, and served at GET /metrics for Prometheus. */
+  metrics?: Metrics;
 }
 
 /**
  * The HTTP server: zod-validated routes, an OpenAPI document at /openapi.json generated from
- * the route schemas with its docs UI at /docs, problem+json errors and request ids.
+ * the route schemas with its docs UI at /docs, problem+json errors, request ids, and (given
+ * `metrics`) request durations with Prometheus metrics at /metrics.
  */
-export async function createHttpServer({ log, version, routes }: ServerOptions): Promise<App> {
+export async function createHttpServer({
+  log,
+  version,
+  routes,
+  metrics,
+}: ServerOptions): Promise<App> {
   const app = createBaseServer(log);
   app.setValidatorCompiler(fastValidatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -75,20 +84,34 @@ export async function createHttpServer({ log, version, routes }: ServerOptions):
   app.setNotFoundHandler((request, reply) =>
     sendProblem(HttpProblem.notFound(`No route ${request.method} ${request.url}`), request, reply),
   );
-  app.addHook('onSend', async (request, reply) => {
+  // Callback-style hooks: no promise per request on the hot path.
+  app.addHook('onSend', (request, reply, payload, done) => {
     reply.header('x-request-id', request.id);
+    done(null, payload);
   });
-  app.addHook('onResponse', async (request, reply) => {
-    if (request.url.startsWith('/healthz') || request.url.startsWith('/readyz')) return;
-    request.log.info(
+  const httpDuration = metrics?.httpDuration;
+  app.addHook('onResponse', (request, reply, done) => {
+    // The route template, not the URL, keeps the label values bounded.
+    httpDuration?.observe(
       {
-        'http.request.method': request.method,
-        'url.path': request.url,
-        'http.response.status_code': reply.statusCode,
-        'event.duration': Math.round(reply.elapsedTime * 1e6),
+        method: request.method,
+        route: request.routeOptions.url ?? 'unmatched',
+        status_code: reply.statusCode,
       },
-      `${request.method} ${request.url} ${reply.statusCode}`,
+      reply.elapsedTime / 1000,
     );
+    if (!request.url.startsWith('/healthz') && !request.url.startsWith('/readyz')) {
+      request.log.info(
+        {
+          'http.request.method': request.method,
+          'url.path': request.url,
+          'http.response.status_code': reply.statusCode,
+          'event.duration': Math.round(reply.elapsedTime * 1e6),
+        },
+        `${request.method} ${request.url} ${reply.statusCode}`,
+      );
+    }
+    done();
   });
 
   await app.register(swagger, {
@@ -107,6 +130,11 @@ export async function createHttpServer({ log, version, routes }: ServerOptions):
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  if (metrics) {
+    app.get('/metrics', { schema: { hide: true } }, async (_request, reply) =>
+      reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()),
+    );
+  }
 
   for (const register of routes) await register(app);
   return app;

@@ -1,0 +1,41 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { PGlite } from '@electric-sql/pglite';
+import type { ThreadReply, ThreadRequest } from './pglite-worker.js';
+
+/**
+ * The worker thread that owns the embedded database (see pglite-worker.ts): it runs each
+ * query it is sent and posts back the rows, or the error with its PostgreSQL fields.
+ */
+const port = parentPort!;
+const pglite = new PGlite((workerData as { directory: string }).directory);
+
+const reply = (message: ThreadReply) => port.postMessage(message);
+
+/** An error as plain data: structured clone would keep only the message of an Error. */
+function errorData(error: unknown): Record<string, unknown> {
+  if (!(error instanceof Error)) return { message: String(error) };
+  const data: Record<string, unknown> = { name: error.name, message: error.message };
+  for (const [key, value] of Object.entries(error))
+    if (value === null || ['string', 'number', 'boolean'].includes(typeof value)) data[key] = value;
+  return data;
+}
+
+pglite.waitReady.then(
+  () => reply({ id: 0, ok: true }),
+  (error: unknown) => reply({ id: 0, ok: false, error: errorData(error) }),
+);
+
+port.on('message', (request: ThreadRequest) => {
+  const work =
+    request.kind === 'close'
+      ? pglite.close().then(() => ({ rows: [], affectedRows: undefined, fieldCount: 0 }))
+      : pglite.query(request.sql, request.params).then((result) => ({
+          rows: result.rows,
+          affectedRows: result.affectedRows,
+          fieldCount: result.fields.length,
+        }));
+  work.then(
+    (result) => reply({ id: request.id, ok: true, ...result }),
+    (error: unknown) => reply({ id: request.id, ok: false, error: errorData(error) }),
+  );
+});
