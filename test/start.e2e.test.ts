@@ -9,12 +9,16 @@ import { startSdp } from './harness/sdp-process.js';
 type Readiness = { status: string; checks: Record<string, { kind: string; status: string }> };
 
 describe('sdp start, embedded (no DATABASE_URL, no REDIS_URL)', async () => {
-  const sdp = await startSdp();
-  const browser = await launchBrowser();
+  // Cleanup first, and the browser before the server: a setup that fails half-way (no
+  // Chromium, say) must not leave an sdp process running after the tests.
+  let sdp: Awaited<ReturnType<typeof startSdp>> | undefined;
+  let browser: Awaited<ReturnType<typeof launchBrowser>> | undefined;
   afterAll(async () => {
-    await browser.close();
-    if (sdp.child.exitCode === null) await sdp.stop();
+    await browser?.close();
+    if (sdp && sdp.child.exitCode === null) await sdp.stop();
   });
+  browser = await launchBrowser();
+  sdp = await startSdp();
 
   it('is live and ready on embedded backends', async () => {
     expect((await fetch(`${sdp.url}/healthz`)).status).toBe(200);

@@ -60,7 +60,7 @@ export function createServing(options: {
   );
   const logRepository = new PredictionLogRepository(db);
   const predictionLog = new PredictionLog(
-    config.log.enabled ? logRepository : { write: async () => {} },
+    config.log.enabled ? logRepository : { encode: () => null, write: async () => {} },
     {
       bufferSize: config.log.bufferSize,
       batchSize: config.log.batchSize,

@@ -19,42 +19,43 @@ export interface LoggedPrediction {
 }
 
 /** Only this module touches the prediction log and feedback tables. */
-export class PredictionLogRepository implements PredictionLogSink {
+export class PredictionLogRepository implements PredictionLogSink<string> {
   constructor(private readonly db: Kysely<Database>) {}
 
+  /** One entry as a JSON object of its columns (see `write`). */
+  encode(e: PredictionLogEntry): string {
+    return JSON.stringify({
+      at: new Date(e.at).toISOString(),
+      model_name: e.model,
+      version: e.version,
+      route: e.route,
+      request_key: e.requestKey,
+      rollout_id: e.rolloutId,
+      inputs: e.inputs,
+      probability: e.probability,
+      label: e.label,
+      latency_us: e.latencyUs,
+      error: e.error,
+    });
+  }
+
   /**
-   * Inserts a batch as one statement with one parameter: the rows as a JSON array, expanded
-   * by `json_to_recordset`. That keeps the statement small and the same on both drivers,
-   * whatever the batch size (a VALUES list would need 11 parameters per row).
+   * Inserts a batch of encoded entries as one statement with one parameter: the rows as a
+   * JSON array, expanded by `json_to_recordset`. That keeps the statement small and the same
+   * on both drivers, whatever the batch size (a VALUES list would need 11 parameters per row).
    */
-  async write(entries: readonly PredictionLogEntry[]): Promise<void> {
-    if (entries.length === 0) return;
-    const rows = JSON.stringify(
-      entries.map((e) => ({
-        at: new Date(e.at).toISOString(),
-        model_name: e.model,
-        version: e.version,
-        route: e.route,
-        request_key: e.requestKey,
-        rollout_id: e.rolloutId,
-        inputs: e.inputs,
-        probability: e.probability,
-        label: e.label,
-        latency_us: e.latencyUs,
-        error: e.error,
-      })),
-    );
+  async write(rows: readonly string[]): Promise<void> {
+    if (rows.length === 0) return;
     await sql`
       insert into prediction_log
         (at, model_name, version, route, request_key, rollout_id, inputs, probability, label, latency_us, error)
       select at, model_name, version, route, request_key, rollout_id, inputs, probability, label, latency_us, error
-      from json_to_recordset(${rows}::json) as r(
+      from json_to_recordset(${`[${rows.join(',')}]`}::json) as r(
         at timestamptz, model_name text, version integer, route text, request_key text,
         rollout_id text, inputs json, probability double precision, label smallint,
         latency_us integer, error text)`.execute(this.db);
   }
 
-  /** Stores (or replaces) the ground truth of a request key. */
   /** Stores a label by request key (the newest wins); concurrent calls share one commit. */
   upsertFeedback(requestKey: string, label: 0 | 1): Promise<void> {
     return this.feedback.submit({ requestKey, label });

@@ -25,7 +25,7 @@ describe('prediction log', () => {
   it('writes in batches of at most batchSize and flushes the rest on close', async () => {
     const batches: number[] = [];
     const log = new PredictionLog(
-      { write: async (entries) => void batches.push(entries.length) },
+      { encode: (e) => e, write: async (entries) => void batches.push(entries.length) },
       { bufferSize: 1000, batchSize: 40, flushIntervalMs: 60_000 },
     );
     for (let i = 0; i < 100; i++) log.append(entry(`k${i}`));
@@ -39,7 +39,7 @@ describe('prediction log', () => {
     let release!: () => void;
     const blocked = new Promise<void>((resolve) => (release = resolve));
     const log = new PredictionLog(
-      { write: () => blocked },
+      { encode: (e) => e, write: () => blocked },
       { bufferSize: 10, batchSize: 5, flushIntervalMs: 60_000 },
     );
     logs.push(log);
@@ -59,6 +59,7 @@ describe('prediction log', () => {
     let calls = 0;
     const log = new PredictionLog(
       {
+        encode: (e) => e,
         write: async () => {
           if (calls++ === 0) throw new Error('database down');
         },

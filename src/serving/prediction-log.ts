@@ -19,8 +19,20 @@ export interface PredictionLogEntry {
 }
 
 /** Where batches go (the database, through the repository). */
-export interface PredictionLogSink {
-  write(entries: readonly PredictionLogEntry[]): Promise<void>;
+export interface PredictionLogSink<Row = unknown> {
+  /**
+   * Turns an entry into what `write` takes, as it is appended: the serving thread then pays
+   * a little per prediction instead of stalling for a whole batch at flush time, and the
+   * buffer holds one flat value per entry rather than its object graph.
+   */
+  encode(entry: PredictionLogEntry): Row;
+  write(rows: readonly Row[]): Promise<void>;
+}
+
+/** A buffered entry: its encoded row, and its key for `hasPending`. */
+interface Pending<Row> {
+  requestKey: string;
+  row: Row;
 }
 
 /** Counters of the log, for /v1/serving/status and metrics. */
@@ -48,9 +60,9 @@ export interface PredictionLogOptions {
  * full, entries are dropped and counted rather than slowing responses; `close` flushes the
  * rest, for graceful shutdown.
  */
-export class PredictionLog {
-  private buffer: PredictionLogEntry[] = [];
-  private writing: readonly PredictionLogEntry[] = [];
+export class PredictionLog<Row = unknown> {
+  private buffer: Pending<Row>[] = [];
+  private writing: readonly Pending<Row>[] = [];
   private flushing: Promise<void> | null = null;
   private flushScheduled = false;
   private readonly timer: NodeJS.Timeout;
@@ -58,7 +70,7 @@ export class PredictionLog {
   private readonly counts = { accepted: 0, written: 0, dropped: 0, failed: 0 };
 
   constructor(
-    private readonly sink: PredictionLogSink,
+    private readonly sink: PredictionLogSink<Row>,
     private readonly options: PredictionLogOptions,
   ) {
     this.timer = setInterval(() => void this.flush(), options.flushIntervalMs);
@@ -71,7 +83,7 @@ export class PredictionLog {
       this.counts.dropped++;
       return false;
     }
-    this.buffer.push(entry);
+    this.buffer.push({ requestKey: entry.requestKey, row: this.sink.encode(entry) });
     this.counts.accepted++;
     if (this.buffer.length >= this.options.batchSize && !this.flushScheduled && !this.flushing) {
       this.flushScheduled = true;
@@ -120,7 +132,7 @@ export class PredictionLog {
       this.buffer = batch === this.buffer ? [] : this.buffer.slice(batch.length);
       this.writing = batch;
       try {
-        await this.sink.write(batch);
+        await this.sink.write(batch.map((pending) => pending.row));
         this.counts.written += batch.length;
       } catch (error) {
         this.counts.failed += batch.length;

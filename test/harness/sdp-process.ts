@@ -19,9 +19,16 @@ export interface SdpProcess {
   ): Promise<{ code: number | null; signal: NodeJS.Signals | null; ms: number }>;
 }
 
+/** Every sdp this test process started and that still runs: killed when it exits. */
+const running = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
 /**
  * Starts the real program (`node bin/sdp.js start`, the compiled build) on a free port with
- * a throwaway data directory, and resolves once it prints its URL.
+ * a throwaway data directory, and resolves once it prints its URL. A test that fails before
+ * stopping it leaves nothing running: the process is killed when the test process exits.
  */
 export async function startSdp(
   options: { args?: string[]; env?: NodeJS.ProcessEnv; timeoutMs?: number; dataDir?: string } = {},
@@ -43,6 +50,8 @@ export async function startSdp(
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  running.add(child);
+  child.once('exit', () => running.delete(child));
   let output = '';
   child.stdout!.on('data', (chunk) => (output += chunk));
   child.stderr!.on('data', (chunk) => (output += chunk));
