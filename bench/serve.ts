@@ -6,7 +6,7 @@
  * hello-world in the same run as the ceiling. Every server runs in its own process, one at a
  * time; autocannon runs here.
  *
- *   npx tsx bench/serve.ts [--duration 15] [--connections 32] [--only 'name prefix|name prefix']
+ *   npx tsx bench/serve.ts [--duration 15] [--connections 32] [--rounds 3] [--only 'prefix|prefix']
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -35,6 +35,8 @@ function flag(name: string, fallback: string): string {
 const DURATION = Number(flag('duration', '15'));
 const CONNECTIONS = Number(flag('connections', '32'));
 const ONLY = flag('only', '').split('|').filter(Boolean);
+/** Every scenario runs once per round, in order, so slow phases of a shared machine hit all. */
+const ROUNDS = Number(flag('rounds', '1'));
 /** Extra config overrides for every sdp server, e.g. `--extra serving.log.enabled=false`. */
 const EXTRA = flag('extra', '').split(' ').filter(Boolean);
 const WARMUP_S = 3;
@@ -350,61 +352,102 @@ const scenarios: Scenario[] = [
   { name: 'logistic, single, log.level=info', champion: 1, extra: ['log.level=info'] },
 ];
 
+async function runScenario(scenario: Scenario): Promise<Row> {
+  const port = await freePort();
+  let child: ChildProcess;
+  if (scenario.bare) {
+    child = await startBareFastify(port, scenario.bare);
+  } else {
+    await arrange(scenario.champion!, scenario.shadowOf ?? null);
+    child = await startSdp(port, [...(scenario.extra ?? ['log.level=warn']), ...EXTRA]);
+  }
+  try {
+    const url = `http://127.0.0.1:${port}${scenario.bare ? '/' : (scenario.path ?? '/v1/predict')}`;
+    return await load(
+      scenario.name,
+      url,
+      child.pid!,
+      scenario.bare
+        ? { method: scenario.body ? 'POST' : 'GET', body: scenario.body }
+        : {
+            method: 'POST',
+            body: scenario.body ?? single,
+            logStatusUrl: `http://127.0.0.1:${port}`,
+          },
+    );
+  } finally {
+    await stop(child);
+  }
+}
+
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+
+/**
+ * One line per scenario over all rounds: medians, the req/s range, and the share of the
+ * hello-world of the same round (the ratio is taken per round, then its median).
+ */
+function summarise(rounds: Row[][]): string[] {
+  const names = rounds[0].map((row) => row.name);
+  return names.map((name) => {
+    const rows = rounds.map((round) => round.find((row) => row.name === name)!);
+    const rates = rows.map((row) => row.requestsPerSecond);
+    const ratios = rounds.flatMap((round, i) => {
+      const ceiling = round.find((row) => row.name.startsWith('hello-world'));
+      return ceiling ? [rows[i].requestsPerSecond / ceiling.requestsPerSecond] : [];
+    });
+    const dropped = rows.reduce((sum, row) => sum + (row.dropped ?? 0), 0);
+    const written = rows.reduce((sum, row) => sum + (row.written ?? 0), 0);
+    const cells = [
+      name,
+      Math.round(median(rates)).toLocaleString('en'),
+      rounds.length > 1
+        ? `${Math.round(Math.min(...rates)).toLocaleString('en')}–${Math.round(Math.max(...rates)).toLocaleString('en')}`
+        : '',
+      ratios.length ? `${(median(ratios) * 100).toFixed(0)}%` : '',
+      median(rows.map((row) => row.p50)),
+      median(rows.map((row) => row.p99)),
+      median(rows.map((row) => row.cpuUsPerRequest)).toFixed(0),
+      rows.reduce((sum, row) => sum + row.errors + row.non2xx, 0),
+      rows[0].dropped === null
+        ? ''
+        : `${((dropped / Math.max(1, dropped + written)) * 100).toFixed(1)}%`,
+    ];
+    return `| ${cells.join(' | ')} |`;
+  });
+}
+
 async function main(): Promise<void> {
   if (POSTGRES_ADMIN) await adminQuery(`create database ${benchDatabase}`);
   process.stderr.write(
     `preparing models in ${dataDir} (database ${POSTGRES_ADMIN ? benchDatabase : 'embedded'})\n`,
   );
   const { data } = await prepare();
-  const rows: Row[] = [];
-  for (const scenario of scenarios) {
-    if (ONLY.length > 0 && !ONLY.some((only) => scenario.name.startsWith(only))) continue;
-    const port = await freePort();
-    let child: ChildProcess;
-    if (scenario.bare) {
-      child = await startBareFastify(port, scenario.bare);
-    } else {
-      await arrange(scenario.champion!, scenario.shadowOf ?? null);
-      child = await startSdp(port, [...(scenario.extra ?? ['log.level=warn']), ...EXTRA]);
-    }
-    try {
-      const url = `http://127.0.0.1:${port}${scenario.bare ? '/' : (scenario.path ?? '/v1/predict')}`;
-      rows.push(
-        await load(
-          scenario.name,
-          url,
-          child.pid!,
-          scenario.bare
-            ? { method: scenario.body ? 'POST' : 'GET', body: scenario.body }
-            : {
-                method: 'POST',
-                body: scenario.body ?? single,
-                logStatusUrl: `http://127.0.0.1:${port}`,
-              },
-        ),
-      );
-    } finally {
-      await stop(child);
-    }
+  const chosen = scenarios.filter(
+    (scenario) => ONLY.length === 0 || ONLY.some((only) => scenario.name.startsWith(only)),
+  );
+  const rounds: Row[][] = [];
+  for (let round = 1; round <= ROUNDS; round++) {
+    process.stderr.write(`round ${round} of ${ROUNDS}\n`);
+    const rows: Row[] = [];
+    for (const scenario of chosen) rows.push(await runScenario(scenario));
+    rounds.push(rows);
   }
-  const ceiling = rows.find((row) => row.name.startsWith('hello-world'))?.requestsPerSecond;
   const lines = [
-    `Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model.trim()}; autocannon ${CONNECTIONS} connections, ${DURATION} s (+${WARMUP_S} s warm-up);`,
+    `Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model.trim()}; autocannon ${CONNECTIONS} connections, ${DURATION} s (+${WARMUP_S} s warm-up), ${ROUNDS} round(s), medians;`,
     `sdp serve, ${POSTGRES_ADMIN ? 'PostgreSQL' : 'embedded database (PGlite)'}, prediction log on; models trained on ${data}.`,
     '',
-    '| run | req/s | vs hello-world | p50 ms | p99 ms | server CPU µs/req | errors | non-2xx | log dropped |',
+    '| run | req/s | range | vs hello-world | p50 ms | p99 ms | server CPU µs/req | errors + non-2xx | log dropped |',
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
-    ...rows.map(
-      (row) =>
-        `| ${row.name} | ${Math.round(row.requestsPerSecond).toLocaleString('en')} | ${ceiling ? `${((row.requestsPerSecond / ceiling) * 100).toFixed(0)}%` : ''} | ${row.p50} | ${row.p99} | ${row.cpuUsPerRequest.toFixed(0)} | ${row.errors} | ${row.non2xx} | ${row.dropped === null ? '' : `${((row.dropped / Math.max(1, row.dropped + (row.written ?? 0))) * 100).toFixed(1)}%`} |`,
-    ),
-  ];
-  lines.push(
+    ...summarise(rounds),
     '',
     `load average at the end: ${loadavg()
       .map((l) => l.toFixed(2))
       .join(', ')}`,
-  );
+  ];
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 

@@ -137,21 +137,25 @@ function compileArray(def: Def): FieldCheck | undefined {
   };
 }
 
+/** A plain object with `count` own enumerable keys and no enumerable inherited ones. */
+function hasOnlyOwnKeys(input: unknown, count: number): input is Record<string, unknown> {
+  if (input === null || typeof input !== 'object' || Array.isArray(input)) return false;
+  let own = 0;
+  for (const key in input) {
+    if (!Object.prototype.hasOwnProperty.call(input, key)) return false;
+    own++;
+  }
+  return own === count;
+}
+
 /** A strict object: exactly the schema's own keys, each passing its check (zod's output). */
 function compileStrictObject(def: Def): FieldCheck | undefined {
   const compiled = fieldChecksOf(def);
   if (!compiled) return undefined;
   const { keys, checks } = compiled;
   const count = keys.length;
-  return (input) => {
-    if (input === null || typeof input !== 'object' || Array.isArray(input)) return REJECT;
-    const record = input as Record<string, unknown>;
-    let own = 0;
-    for (const key in record) {
-      if (!Object.prototype.hasOwnProperty.call(record, key)) return REJECT;
-      own++;
-    }
-    if (own !== count) return REJECT;
+  return (record) => {
+    if (!hasOnlyOwnKeys(record, count)) return REJECT;
     const output: Record<string, unknown> = {};
     for (let i = 0; i < count; i++) {
       const key = keys[i];
@@ -250,13 +254,7 @@ export function compileFastCheck(
   const { keys, checks } = compiled;
   const count = keys.length;
   return (input) => {
-    if (input === null || typeof input !== 'object' || Array.isArray(input)) return false;
-    let own = 0;
-    for (const key in input) {
-      if (!Object.prototype.hasOwnProperty.call(input, key)) return false;
-      own++;
-    }
-    if (own !== count) return false;
+    if (!hasOnlyOwnKeys(input, count)) return false;
     for (let i = 0; i < count; i++) {
       const key = keys[i];
       if (!Object.prototype.hasOwnProperty.call(input, key)) return false;
