@@ -278,11 +278,14 @@ async function load(
   name: string,
   url: string,
   pid: number,
-  options: { method?: 'GET' | 'POST'; body?: string; logStatusUrl?: string },
+  options: { method?: 'GET' | 'POST'; body?: string; logStatusUrl?: string; rate?: number },
 ): Promise<Row> {
   const request = {
     url,
-    connections: CONNECTIONS,
+    // At a fixed rate autocannon fires every connection at once each tick: fewer connections,
+    // smaller bursts, latencies that are the server's rather than the burst's.
+    connections: options.rate ? 4 : CONNECTIONS,
+    overallRate: options.rate,
     method: options.method ?? 'GET',
     headers: options.body ? { 'content-type': 'application/json' } : {},
     body: options.body,
@@ -339,6 +342,8 @@ interface Scenario {
   extra?: string[];
   path?: string;
   body?: string;
+  /** Requests per second in all (4 connections), instead of as many as the server answers. */
+  rate?: number;
 }
 
 const scenarios: Scenario[] = [
@@ -349,6 +354,13 @@ const scenarios: Scenario[] = [
   { name: 'gbdt, single', champion: 2 },
   { name: 'gbdt, shadow (logistic)', champion: 2, shadowOf: 1 },
   { name: 'logistic, batch of 100', champion: 1, path: '/v1/predict/batch', body: batch },
+  {
+    name: 'logistic, batch of 100 at 150/s (4 connections)',
+    champion: 1,
+    path: '/v1/predict/batch',
+    body: batch,
+    rate: 150,
+  },
   { name: 'logistic, single, log.level=info', champion: 1, extra: ['log.level=info'] },
 ];
 
@@ -373,6 +385,7 @@ async function runScenario(scenario: Scenario): Promise<Row> {
             method: 'POST',
             body: scenario.body ?? single,
             logStatusUrl: `http://127.0.0.1:${port}`,
+            rate: scenario.rate,
           },
     );
   } finally {
