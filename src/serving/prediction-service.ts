@@ -198,12 +198,10 @@ export class PredictionService {
     this.refreshing ??= this.loadTable()
       .then((table) => {
         if (!this.closed) this.table = table;
-        for (const model of this.served.keys())
-          if (
-            model !== table?.champion &&
-            (table?.mode === 'single' || model !== table?.challenger)
-          )
-            this.served.delete(model);
+        const serving = new Set(
+          table ? [table.champion, ...(table.mode === 'single' ? [] : [table.challenger])] : [],
+        );
+        for (const model of this.served.keys()) if (!serving.has(model)) this.served.delete(model);
         this.refreshedAt = new Date();
         this.lastRefreshError = null;
       })

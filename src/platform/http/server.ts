@@ -23,7 +23,8 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 /**
  * zod validation with a compiled fast path (../schema-check.ts): what the compiled check
  * accepts is zod's own output, without running zod; everything else goes to zod, whose issues
- * become the problem document. On POST /v1/predict zod was a quarter of the server's time.
+ * become the problem document. A prediction record: 1.0 µs instead of zod's 1.8; a batch of
+ * a thousand, a thousand times that.
  */
 const fastValidatorCompiler: typeof validatorCompiler = (route) => {
   const viaZod = validatorCompiler(route);
