@@ -1,7 +1,8 @@
 /**
- * Acceptance: two `sdp tune --study s1` processes (the real program, dist/) share one study on
- * PostgreSQL; one is SIGKILLed mid-trial. Its trial is marked failed once its heartbeat
- * expires, the survivor runs a replacement and finishes the study. Needs `npm run build`.
+ * Acceptance, with the real program (dist/; needs `npm run build`): two `sdp tune --study s1`
+ * processes share one study on PostgreSQL and one is SIGKILLed mid-trial — its trial is marked
+ * failed once its heartbeat expires, the survivor runs a replacement and finishes the study;
+ * and `sdp tune --distributed` hands every trial to an `sdp worker` over BullMQ.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -10,7 +11,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase } from '../../test/harness/context.js';
+import { createTestDatabase, testRedis } from '../../test/harness/context.js';
 import { REPO_ROOT, SDP_BIN } from '../../test/harness/sdp-process.js';
 import { openDatabase, type DatabaseHandle } from '../platform/db/database.js';
 import { StudyRepository } from './study-repository.js';
@@ -35,60 +36,74 @@ const tuneArgs = [
   'model.params.earlyStopping=false',
 ];
 
-describe('sdp tune: two processes on one study, one killed', () => {
-  let env: NodeJS.ProcessEnv;
-  let dataDir: string;
-  let database: DatabaseHandle;
+/** The real program with these arguments; `done` resolves with its exit code and output. */
+function run(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+): {
+  child: ChildProcess;
+  output: () => string;
+  done: Promise<{ code: number | null; out: string }>;
+} {
+  const child = spawn(process.execPath, [SDP_BIN, ...args], {
+    cwd: REPO_ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout!.on('data', (chunk) => (out += chunk));
+  child.stderr!.on('data', (chunk) => (out += chunk));
+  return {
+    child,
+    output: () => out,
+    done: new Promise((resolve) => child.once('exit', (code) => resolve({ code, out }))),
+  };
+}
 
+/** A fresh PostgreSQL database and data directory holding one synthetic dataset. */
+async function studyFixture(): Promise<{
+  env: NodeJS.ProcessEnv;
+  dataDir: string;
+  database: DatabaseHandle;
+  datasetName: string;
+}> {
+  const url = await createTestDatabase();
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'sdp-tune-'));
+  const env = {
+    ...process.env,
+    DATABASE_URL: url,
+    SDP_DATA_DIR: dataDir,
+    LOG_LEVEL: 'warn',
+    REDIS_URL: '',
+  };
+  await promisify(execFile)(
+    process.execPath,
+    [SDP_BIN, 'synth', '--rows', '3000', '--seed', '3', '--store', '--json'],
+    { cwd: REPO_ROOT, env },
+  );
+  const database = await openDatabase({ database: { url, poolSize: 2 }, dataDir });
+  const { name } = await database.db.selectFrom('dataset').select('name').executeTakeFirstOrThrow();
+  return { env, dataDir, database, datasetName: name };
+}
+
+describe('sdp tune: two processes on one study, one killed', () => {
+  let fixture: Awaited<ReturnType<typeof studyFixture>>;
   beforeAll(async () => {
-    const url = await createTestDatabase();
-    dataDir = mkdtempSync(path.join(tmpdir(), 'sdp-tune-'));
-    env = {
-      ...process.env,
-      DATABASE_URL: url,
-      SDP_DATA_DIR: dataDir,
-      LOG_LEVEL: 'warn',
-      REDIS_URL: '',
-    };
-    await promisify(execFile)(
-      process.execPath,
-      [SDP_BIN, 'synth', '--rows', '3000', '--seed', '3', '--store', '--json'],
-      { cwd: REPO_ROOT, env },
-    );
-    database = await openDatabase({ database: { url, poolSize: 2 }, dataDir });
+    fixture = await studyFixture();
   });
   afterAll(async () => {
-    await database?.close();
-    rmSync(dataDir, { recursive: true, force: true });
+    await fixture?.database.close();
+    if (fixture) rmSync(fixture.dataDir, { recursive: true, force: true });
   });
 
   it(
     'finishes the study with unique trial numbers; the killed worker’s trial ends failed',
     { timeout: 60_000 },
     async () => {
-      const datasetName = (
-        await database.db.selectFrom('dataset').select('name').executeTakeFirstOrThrow()
-      ).name;
+      const { env, database, datasetName } = fixture;
       const args = tuneArgs.map((arg) => (arg === 'synthetic-800' ? datasetName : arg));
-      const start = (): {
-        child: ChildProcess;
-        done: Promise<{ code: number | null; out: string }>;
-      } => {
-        const child = spawn(process.execPath, [SDP_BIN, ...args], {
-          cwd: REPO_ROOT,
-          env,
-          stdio: ['ignore', 'pipe', 'pipe'],
-        });
-        let out = '';
-        child.stdout!.on('data', (chunk) => (out += chunk));
-        child.stderr!.on('data', (chunk) => (out += chunk));
-        return {
-          child,
-          done: new Promise((resolve) => child.once('exit', (code) => resolve({ code, out }))),
-        };
-      };
-      const victim = start();
-      const survivor = start();
+      const victim = run(args, env);
+      const survivor = run(args, env);
 
       // Kill the victim while it is inside a trial, once some trial has finished.
       const repository = new StudyRepository(database.db);
@@ -127,6 +142,53 @@ describe('sdp tune: two processes on one study, one killed', () => {
         .filter((t) => t.state !== 'failed')
         .map((t) => runs.find((run) => run.id === t.runId)?.parent_run_id);
       expect(parents).toEqual(new Array(TRIALS).fill(study.run_id));
+    },
+  );
+});
+
+describe('sdp tune --distributed', () => {
+  let fixture: Awaited<ReturnType<typeof studyFixture>>;
+  let worker: ReturnType<typeof run> | undefined;
+  beforeAll(async () => {
+    fixture = await studyFixture();
+  });
+  afterAll(async () => {
+    if (worker && worker.child.exitCode === null) {
+      worker.child.kill('SIGTERM');
+      await worker.done;
+    }
+    await fixture?.database.close();
+    if (fixture) rmSync(fixture.dataDir, { recursive: true, force: true });
+  });
+
+  it(
+    'runs every trial on an `sdp worker` over BullMQ, none in the tuning process',
+    { timeout: 60_000 },
+    async () => {
+      const { database, datasetName } = fixture;
+      const redis = testRedis();
+      const env = { ...fixture.env, REDIS_URL: redis.url };
+      const queue = `queue.prefix=${redis.prefix}`;
+      worker = run(['worker', queue], env);
+      for (let i = 0; i < 300 && !/sdp worker is running/.test(worker.output()); i++)
+        await sleep(100);
+      expect(worker.output()).toMatch(/sdp worker is running \(queue bullmq/);
+
+      const args = tuneArgs.map((arg) =>
+        arg === 'synthetic-800' ? datasetName : arg === 's1' ? 'd1' : arg,
+      );
+      const tune = run([...args, '--distributed', queue, 'tune.trials=4'], env);
+      const { code, out } = await tune.done;
+      expect(code, out).toBe(0);
+      const summary = JSON.parse(out.slice(out.indexOf('{')));
+      expect(summary.trials.complete + summary.trials.pruned).toBe(4);
+
+      const repository = new StudyRepository(database.db);
+      const study = (await repository.findByName('d1'))!;
+      expect(study.state).toBe('complete');
+      const trials = await repository.trials(study.id);
+      const pids = new Set(trials.map((t) => t.worker.split(':')[1]));
+      expect(pids).toEqual(new Set([String(worker.child.pid)]));
     },
   );
 });
