@@ -55,8 +55,9 @@ export interface PredictionLogOptions {
 }
 
 /**
- * The prediction log: `append` only pushes onto a bounded in-memory buffer (it never waits
- * for the database), and a background flush writes the buffer in batches. When the buffer is
+ * The prediction log: `append` encodes the entry (the sink's `encode`) and pushes it onto a
+ * bounded in-memory buffer — it never waits for the database — and a background flush writes
+ * the buffer in batches. When the buffer is
  * full, entries are dropped and counted rather than slowing responses; `close` flushes the
  * rest, for graceful shutdown.
  */
