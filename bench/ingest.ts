@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { fmt, freshDatabase, measure } from './measure.js';
+import { dropDatabase, fmt, freshDatabase, measure } from './measure.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const sdp = path.join(root, 'bin', 'sdp.js');
@@ -78,3 +78,4 @@ for (const { label, file, rows } of files) {
 console.log('\n| file | what | wall | rows/s | peak RSS MiB |\n|---|---|---|---|---|');
 console.log(lines.join('\n'));
 rmSync(work, { recursive: true, force: true });
+for (const name of ['sdp_bench_copy', 'sdp_bench_ingest']) await dropDatabase(adminUrl, name);

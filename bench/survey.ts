@@ -18,7 +18,7 @@ import { createServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { freshDatabase } from './measure.js';
+import { dropDatabase, freshDatabase } from './measure.js';
 import { QUESTIONNAIRE_VERSION } from '../src/survey/questionnaire.js';
 import { studentAnswers } from '../src/survey/testing/answers.js';
 
@@ -163,6 +163,7 @@ const fromSent = await client.query<{ n: number }>(
   [[...sent]],
 );
 await client.end();
+await dropDatabase(adminUrl, 'sdp_bench_survey');
 
 const lost = accepted.size - found.rows[0].n;
 const duplicated = rows[0].total - rows[0].distinct_ids;
