@@ -13,7 +13,6 @@ import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
 import { compileFastParser } from '../schema-check.js';
 import { HttpProblem, sendProblem } from './problem.js';
-import { RequestLogger } from './request-logger.js';
 
 /** A route module: registers its routes (with zod schemas) on the typed server. */
 export type RouteModule = (app: App) => void | Promise<void>;
@@ -55,8 +54,6 @@ function createBaseServer(log: Logger) {
       requestIdLogLabel: 'http.request.id',
       disableRequestLogging: true,
     }),
-    // request.log binds the request id per line, not with a pino child per request.
-    childLoggerFactory: (logger, bindings) => new RequestLogger(logger as Logger, bindings),
     bodyLimit: 1024 * 1024,
     forceCloseConnections: 'idle',
   }).withTypeProvider<ZodTypeProvider>();
