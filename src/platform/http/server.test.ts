@@ -1,3 +1,4 @@
+import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -127,5 +128,63 @@ describe('HTTP server', async () => {
       expect.arrayContaining(['/healthz', '/readyz', '/echo']),
     );
     expect((await app.inject({ url: '/docs/' })).statusCode).toBe(200);
+  });
+});
+
+describe('request logs', () => {
+  it('tag every line with the request id, in every pino call form', async () => {
+    const lines: Record<string, unknown>[] = [];
+    const sink = new Writable({
+      write(chunk, _encoding, done) {
+        for (const line of String(chunk).split('\n').filter(Boolean)) lines.push(JSON.parse(line));
+        done();
+      },
+    });
+    const logger = pino({ level: 'info' }, sink);
+    const app = await createHttpServer({
+      log: logger,
+      version: 'test',
+      routes: [
+        (app) => {
+          app.get('/forms', async (request) => {
+            request.log.info({ step: 1 }, 'object and message');
+            request.log.info('message only %s', 'formatted');
+            request.log.warn(new Error('an error'), 'error and message');
+            request.log.debug('below the level: not written');
+            request.log.child({ part: 'child' }).info('from a child');
+            return { ok: true };
+          });
+          app.get('/crash', async () => {
+            throw new Error('boom');
+          });
+        },
+      ],
+    });
+    try {
+      const headers = { 'x-request-id': 'req-42' };
+      expect((await app.inject({ url: '/forms', headers })).statusCode).toBe(200);
+      expect((await app.inject({ url: '/crash', headers })).statusCode).toBe(500);
+    } finally {
+      await app.close();
+    }
+    const byMessage = (msg: string) => lines.find((line) => line.msg === msg);
+    expect(byMessage('object and message')).toMatchObject({ 'http.request.id': 'req-42', step: 1 });
+    expect(byMessage('message only formatted')).toMatchObject({ 'http.request.id': 'req-42' });
+    expect(byMessage('error and message')).toMatchObject({
+      'http.request.id': 'req-42',
+      err: { message: 'an error' },
+    });
+    expect(byMessage('below the level: not written')).toBeUndefined();
+    expect(byMessage('from a child')).toMatchObject({ 'http.request.id': 'req-42', part: 'child' });
+    expect(byMessage('unhandled error')).toMatchObject({
+      'http.request.id': 'req-42',
+      err: { message: 'boom' },
+    });
+    // The access log: one line per request.
+    expect(byMessage('GET /forms 200')).toMatchObject({
+      'http.request.id': 'req-42',
+      'http.response.status_code': 200,
+    });
+    expect(byMessage('GET /crash 500')).toMatchObject({ 'http.request.id': 'req-42' });
   });
 });
