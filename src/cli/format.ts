@@ -1,4 +1,6 @@
 import { userInfo } from 'node:os';
+import type { AliasEvent } from '../tracking/registry-repository.js';
+import { formatTable } from './table.js';
 
 /** The person at the terminal, recorded as the actor of alias changes. */
 export function currentUser(): string {
@@ -21,4 +23,19 @@ export function formatValue(value: unknown): string {
   if (typeof value === 'number')
     return Number.isInteger(value) ? String(value) : value.toPrecision(6).replace(/\.?0+$/, '');
   return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+/** Alias changes as a table (`sdp models history`, `sdp rollout status`). */
+export function aliasHistoryTable(events: readonly AliasEvent[]): string {
+  return formatTable(
+    ['AT', 'ALIAS', 'FROM', 'TO', 'ACTOR', 'REASON'],
+    events.map((e) => [
+      formatTime(e.at),
+      e.alias,
+      e.fromVersion ?? '-',
+      e.toVersion ?? '(deleted)',
+      e.actor,
+      e.reason,
+    ]),
+  );
 }

@@ -1,27 +1,12 @@
 import { Command } from 'commander';
-import type { AliasEvent } from '../tracking/registry-repository.js';
 import { CliError, configurableCommand, loadCliConfig, printJson, withServices } from './shared.js';
 import { formatTable } from './table.js';
-import { currentUser, formatTime, formatValue } from './format.js';
+import { aliasHistoryTable, currentUser, formatTime, formatValue } from './format.js';
 
 function aliasList(aliases: Record<string, number>): string {
   return Object.entries(aliases)
     .map(([alias, version]) => `${alias}→${version}`)
     .join(' ');
-}
-
-function historyTable(events: AliasEvent[]): string {
-  return formatTable(
-    ['AT', 'ALIAS', 'FROM', 'TO', 'ACTOR', 'REASON'],
-    events.map((e) => [
-      formatTime(e.at),
-      e.alias,
-      e.fromVersion ?? '-',
-      e.toVersion ?? '(deleted)',
-      e.actor,
-      e.reason,
-    ]),
-  );
 }
 
 const list = configurableCommand(
@@ -85,7 +70,8 @@ const show = configurableCommand(
         ]),
       ),
     );
-    if (history.length) console.log(`\nAlias history (newest first):\n${historyTable(history)}`);
+    if (history.length)
+      console.log(`\nAlias history (newest first):\n${aliasHistoryTable(history)}`);
   });
 
 const aliasSet = configurableCommand(
@@ -138,7 +124,7 @@ const aliasHistory = configurableCommand(
     const { config } = loadCliConfig(overrides);
     const events = await withServices(config, ({ registry }) => registry.aliasHistory(model));
     if (options.json) return printJson(events);
-    console.log(events.length ? historyTable(events) : `No alias changes for ${model}.`);
+    console.log(events.length ? aliasHistoryTable(events) : `No alias changes for ${model}.`);
   });
 
 export const modelsCommand = new Command('models')

@@ -4,7 +4,7 @@ import { createRolloutService } from '../serving/create-serving.js';
 import { formatDuration, parseDuration } from '../serving/duration.js';
 import { ServingError } from '../serving/errors.js';
 import type { RolloutService, RolloutStatusReport } from '../serving/rollout-service.js';
-import { currentUser, formatTime } from './format.js';
+import { aliasHistoryTable, currentUser, formatTime } from './format.js';
 import { CliError, configurableCommand, loadCliConfig, printJson, withServices } from './shared.js';
 import { formatTable } from './table.js';
 
@@ -68,19 +68,7 @@ function printStatus(report: RolloutStatusReport): void {
     );
     console.log();
   }
-  console.log(
-    formatTable(
-      ['AT', 'ALIAS', 'FROM', 'TO', 'ACTOR', 'REASON'],
-      report.aliasHistory.map((e) => [
-        formatTime(e.at),
-        e.alias,
-        e.fromVersion ?? '-',
-        e.toVersion ?? '(deleted)',
-        e.actor,
-        e.reason,
-      ]),
-    ),
-  );
+  console.log(aliasHistoryTable(report.aliasHistory));
 }
 
 const aliasText = (aliases: Record<string, number>) =>

@@ -304,44 +304,31 @@ export class PredictionService {
     rolloutId: string | null,
   ): RecordScore | null {
     const started = performance.now();
-    const inputs = route === 'shadow' ? null : record;
     const count = this.countOf(model, route);
+    let score: RecordScore | null = null;
+    let error: string | null = null;
     try {
-      const score = model.scorer.score(record);
+      score = model.scorer.score(record);
       count.ok++;
-      this.deps.predictionLog.append({
-        at: Date.now(),
-        model: model.model,
-        version: model.version,
-        route,
-        requestKey,
-        rolloutId,
-        inputs,
-        probability: score.probability,
-        label: score.probability >= model.threshold ? 1 : 0,
-        latencyUs: Math.round((performance.now() - started) * 1000),
-        error: null,
-      });
-      return score;
-    } catch (error) {
+    } catch (thrown) {
       count.failed++;
-      const message = error instanceof Error ? error.message : String(error);
-      this.deps.log?.error({ err: error }, `scoring failed with ${model.model}/${model.version}`);
-      this.deps.predictionLog.append({
-        at: Date.now(),
-        model: model.model,
-        version: model.version,
-        route,
-        requestKey,
-        rolloutId,
-        inputs,
-        probability: null,
-        label: null,
-        latencyUs: Math.round((performance.now() - started) * 1000),
-        error: message.slice(0, 500),
-      });
-      return null;
+      error = (thrown instanceof Error ? thrown.message : String(thrown)).slice(0, 500);
+      this.deps.log?.error({ err: thrown }, `scoring failed with ${model.model}/${model.version}`);
     }
+    this.deps.predictionLog.append({
+      at: Date.now(),
+      model: model.model,
+      version: model.version,
+      route,
+      requestKey,
+      rolloutId,
+      inputs: route === 'shadow' ? null : record,
+      probability: score && score.probability,
+      label: score && (score.probability >= model.threshold ? 1 : 0),
+      latencyUs: Math.round((performance.now() - started) * 1000),
+      error,
+    });
+    return score;
   }
 
   private countOf(model: ServingModel, route: PredictionRoute): ServedCount {
