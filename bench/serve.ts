@@ -32,11 +32,20 @@ function flag(name: string, fallback: string): string {
   const at = process.argv.indexOf(`--${name}`);
   return at >= 0 ? process.argv[at + 1] : fallback;
 }
-const DURATION = Number(flag('duration', '15'));
-const CONNECTIONS = Number(flag('connections', '32'));
+/** A whole-number flag ≥ 1, or a clear refusal. */
+function countFlag(name: string, fallback: string): number {
+  const value = Number(flag(name, fallback));
+  if (!Number.isInteger(value) || value < 1) {
+    process.stderr.write(`--${name} must be a whole number ≥ 1, got ${flag(name, fallback)}\n`);
+    process.exit(2);
+  }
+  return value;
+}
+const DURATION = countFlag('duration', '15');
+const CONNECTIONS = countFlag('connections', '32');
 const ONLY = flag('only', '').split('|').filter(Boolean);
 /** Every scenario runs once per round, in order, so slow phases of a shared machine hit all. */
-const ROUNDS = Number(flag('rounds', '1'));
+const ROUNDS = countFlag('rounds', '1');
 /** Extra config overrides for every sdp server, e.g. `--extra serving.log.enabled=false`. */
 const EXTRA = flag('extra', '').split(' ').filter(Boolean);
 const WARMUP_S = 3;
