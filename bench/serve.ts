@@ -17,11 +17,11 @@ import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { openRuntime, type Runtime } from '../src/app/runtime.js';
-import { loadConfig } from '../src/config/load.js';
+import { loadConfig } from '../src/app/config.js';
 import { devDatasetLocation } from '../src/data/dev-dataset.js';
 import { resolveDataset } from '../src/app/dataset-source.js';
 import { storeSyntheticDataset } from '../src/data/synthetic-dataset.js';
-import { createLogger } from '../src/platform/log.js';
+import { createLogger } from '../src/platform/log/logger.js';
 import { EXAMPLE_RESPONDENT } from '../src/serving/schemas.js';
 import { trainModel } from '../src/training/train-model.js';
 
@@ -88,7 +88,7 @@ async function withRuntime<T>(
     env: {},
     overrides: [...baseOverrides, 'log.level=warn', ...extra],
   });
-  const runtime = await openRuntime({ config, log: createLogger(config) });
+  const runtime = await openRuntime(config, { log: createLogger(config.log) });
   try {
     return await work(runtime);
   } finally {
@@ -103,10 +103,10 @@ async function prepare(): Promise<{ data: string }> {
     const { config } = runtime;
     const settings = { settings: config.data, config: {} };
     const dataset = dev.exists
-      ? await resolveDataset(runtime.services.datasets, dev.path, settings)
-      : (await runtime.services.datasets.resolve(
+      ? await resolveDataset(runtime, dev.path)
+      : (await runtime.datasets.resolve(
           (
-            await storeSyntheticDataset(runtime.services.datasets, {
+            await storeSyntheticDataset(runtime.datasets, {
               rows: 20_000,
               seed: 1,
               ...settings,
@@ -118,7 +118,7 @@ async function prepare(): Promise<{ data: string }> {
         env: {},
         overrides: [...baseOverrides, `model=${model}`],
       });
-      await trainModel(runtime.services, { dataset, config: modelConfig, codeVersion: 'bench' });
+      await trainModel(runtime, { dataset, config: modelConfig, codeVersion: 'bench' });
     }
     return {
       data: dev.exists ? `dev.csv (${dataset.rows} rows)` : `synthetic (${dataset.rows} rows)`,
@@ -128,16 +128,16 @@ async function prepare(): Promise<{ data: string }> {
 
 /** Sets the champion and (for shadow) starts a shadow rollout of the other version. */
 async function arrange(champion: number, shadowOf: number | null): Promise<void> {
-  await withRuntime(async ({ services, serving }) => {
-    const open = await serving.rollouts.status(MODEL);
+  await withRuntime(async ({ registry, rollouts }) => {
+    const open = await rollouts.status(MODEL);
     if (open.rollout && (open.rollout.status === 'active' || open.rollout.status === 'paused'))
-      await serving.rollouts.abort(MODEL, 'bench');
-    await services.registry.setAlias(MODEL, 'champion', champion, {
+      await rollouts.abort(MODEL, 'bench');
+    await registry.setAlias(MODEL, 'champion', champion, {
       actor: 'bench',
       reason: 'benchmark setup',
     });
     if (shadowOf !== null) {
-      await serving.rollouts.start({
+      await rollouts.start({
         model: MODEL,
         challengerVersion: shadowOf,
         mode: 'shadow',

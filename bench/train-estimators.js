@@ -14,7 +14,7 @@ const SCENARIOS = ['logistic-fit', 'logistic-cv', 'gbdt-fit', 'gbdt-cv'];
 
 /** The model as shipped: config/model/<name>.yaml, with its CV parallelism. */
 async function shippedModel(name) {
-  const { loadConfig } = await import('../dist/config/load.js');
+  const { loadConfig } = await import('../dist/app/config.js');
   const { modelSpec } = await import('../dist/training/train-model.js');
   const { config } = loadConfig({ overrides: [`model=${name}`] });
   return { spec: modelSpec(config), parallelism: config.model.parallelism };

@@ -4,10 +4,10 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../src/app/http-app.js';
 import { openRuntime, type Runtime } from '../src/app/runtime.js';
-import { loadConfig } from '../src/config/load.js';
+import { loadConfig } from '../src/app/config.js';
 import { storeSyntheticDataset } from '../src/data/synthetic-dataset.js';
 import type { App } from '../src/platform/http/server.js';
-import { createLogger } from '../src/platform/log.js';
+import { createLogger } from '../src/platform/log/logger.js';
 import { studentAnswers, submissionBody } from '../src/survey/testing/answers.js';
 import { trainModel } from '../src/training/train-model.js';
 import { createTestDatabase } from './harness/context.js';
@@ -32,15 +32,15 @@ describe('survey responses as ground truth', () => {
         'train.folds=2',
       ],
     });
-    runtime = await openRuntime({ config, log: createLogger(config) });
+    runtime = await openRuntime(config, { log: createLogger(config.log) });
     const settings = { settings: config.data, config: {} };
-    const { datasetId } = await storeSyntheticDataset(runtime.services.datasets, {
+    const { datasetId } = await storeSyntheticDataset(runtime.datasets, {
       rows: 2000,
       seed: 9,
       ...settings,
     });
-    const dataset = (await runtime.services.datasets.resolve(datasetId))!;
-    await trainModel(runtime.services, { dataset, config, codeVersion: 'sdp@test' });
+    const dataset = (await runtime.datasets.resolve(datasetId))!;
+    await trainModel(runtime, { dataset, config, codeVersion: 'sdp@test' });
     app = await createApp(runtime, 'test');
   });
   afterAll(async () => {
@@ -60,9 +60,10 @@ describe('survey responses as ground truth', () => {
     // The respondent sees the band, never the model's score.
     expect(response.body).not.toMatch(/probability/i);
 
-    // Shutdown order: scoring finishes, then the prediction log is flushed.
+    // Shutdown order (as runtime.close does it): scoring finishes, then the log is flushed.
     await app.close();
-    await runtime.serving.predictions.flushLog();
+    await runtime.survey.drain();
+    await runtime.predictions.flushLog();
     const db = runtime.database.db;
     const logged = await db
       .selectFrom('prediction_log')

@@ -1,6 +1,7 @@
-import { DatasetRepository } from '../data/dataset-repository.js';
 import { storeSyntheticDataset } from '../data/synthetic-dataset.js';
-import type { Runtime } from './runtime.js';
+import { isDomainError } from '../errors.js';
+import { recordableConfig } from './config.js';
+import type { QueueRuntime, Runtime } from './runtime.js';
 
 /** Size and seed of the synthetic dataset a fresh installation starts with. */
 const FIRST_SYNTHETIC = { rows: 5000, seed: 20240501 };
@@ -11,9 +12,9 @@ const FIRST_SYNTHETIC = { rows: 5000, seed: 20240501 };
  * says so. Ingesting the real Kaggle file later makes that the default dataset.
  */
 export async function ensureSomeData(runtime: Runtime): Promise<void> {
-  const repository = new DatasetRepository(runtime.database.db);
-  const datasets = await repository.list();
-  const real = datasets.find((dataset) => !dataset.synthetic);
+  const { datasets } = runtime;
+  const all = await datasets.list();
+  const real = all.find((dataset) => !dataset.synthetic);
   if (real) {
     runtime.log.info(
       { 'dataset.id': real.id },
@@ -21,14 +22,14 @@ export async function ensureSomeData(runtime: Runtime): Promise<void> {
     );
     return;
   }
-  let synthetic = datasets[0];
+  let synthetic = all[0];
   if (!synthetic) {
-    const settings = { settings: runtime.config.data, config: runtime.config };
-    const { datasetId } = await storeSyntheticDataset(repository, {
+    const { datasetId } = await storeSyntheticDataset(datasets, {
       ...FIRST_SYNTHETIC,
-      ...settings,
+      settings: runtime.config.data,
+      config: recordableConfig(runtime.config),
     });
-    synthetic = (await repository.resolve(datasetId))!;
+    synthetic = (await datasets.resolve(datasetId))!;
   }
   runtime.log.warn(
     { 'dataset.id': synthetic.id, 'dataset.synthetic': true },
@@ -40,13 +41,17 @@ export async function ensureSomeData(runtime: Runtime): Promise<void> {
 /**
  * Predictions need a champion: on a fresh installation one is trained in the background on
  * the best dataset there is, so the system can answer within a minute of its first start.
- * The job id makes this idempotent across restarts.
+ * The job id makes this idempotent across restarts. Only a champion that does not exist
+ * starts one; a registry that cannot be read is an error, not a reason to train.
  */
-export async function ensureChampion(runtime: Runtime): Promise<void> {
+export async function ensureChampion(runtime: QueueRuntime): Promise<void> {
   const model = runtime.config.train.registeredModel;
-  const champion = await runtime.services.registry
+  const champion = await runtime.registry
     .resolveVersion(`${model}@champion`)
-    .catch(() => undefined);
+    .catch((error: unknown) => {
+      if (isDomainError(error, 'not_found')) return undefined;
+      throw error;
+    });
   if (champion) {
     runtime.log.info({ 'model.version': champion.version }, `serving ${champion.ref} as champion`);
     return;

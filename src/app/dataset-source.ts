@@ -1,40 +1,104 @@
 import { existsSync } from 'node:fs';
-import type { Config } from '../config/schema.js';
-import type { DatasetRepository, DatasetVersion } from '../data/dataset-repository.js';
-import { IngestError, ingestCsvFile } from '../data/ingest.js';
+import type { DatasetVersion } from '../data/dataset-repository.js';
+import { ingestCsvFile } from '../data/ingest.js';
+import { loadKaggleCsvFile } from '../data/kaggle-csv.js';
+import type { LabelledRespondent } from '../data/record.js';
+import { DomainError } from '../errors.js';
 import { parseSurveyRef, storeSurveyDataset } from '../survey/survey-dataset.js';
+import { recordableConfig } from './config.js';
+import type { Runtime } from './runtime.js';
+
+/** What resolving a dataset reference needs from the runtime. */
+export type DatasetSources = Pick<Runtime, 'datasets' | 'surveys' | 'config'>;
 
 /**
- * Resolves what a `--data` option names: a dataset id, a dataset name (its newest version),
- * or a CSV path, which is ingested first (a no-op when already ingested), so every run is
- * recorded against a stored, hashed dataset version. `survey` or `survey:since=YYYY-MM-DD`
- * stores the survey's training responses as a version first (a no-op when unchanged).
+ * What a `--data` option or a job's `dataset` names, in this order: `survey` or
+ * `survey:since=YYYY-MM-DD` (the survey's training responses), a stored dataset (its id, or a
+ * name for its newest version), or a CSV file in a published format.
  */
-export async function resolveDataset(
-  repository: DatasetRepository,
-  ref: string,
-  options: { settings: Config['data']; config: unknown },
-): Promise<DatasetVersion> {
+type DatasetRef =
+  | { kind: 'survey'; since?: string }
+  | { kind: 'stored'; dataset: DatasetVersion }
+  | { kind: 'file'; path: string };
+
+async function parseDatasetRef(sources: DatasetSources, ref: string): Promise<DatasetRef> {
   const survey = parseSurveyRef(ref);
-  if (survey) {
-    const { datasetId } = await storeSurveyDataset(repository, survey, options);
-    return (await repository.resolve(datasetId))!;
-  }
-  const stored = await repository.resolve(ref);
-  if (stored) return stored;
-  if (existsSync(ref)) {
-    const { datasetId } = await ingestCsvFile(repository, ref, options);
-    return (await repository.resolve(datasetId))!;
-  }
-  throw new IngestError(
+  if (survey) return { kind: 'survey', ...survey };
+  const dataset = await sources.datasets.resolve(ref);
+  if (dataset) return { kind: 'stored', dataset };
+  if (existsSync(ref)) return { kind: 'file', path: ref };
+  throw DomainError.notFound(
     `No dataset with id or name "${ref}", and no such file (see \`sdp datasets list\`).`,
   );
 }
 
+/**
+ * The dataset version a reference names, so that every run is recorded against a stored,
+ * hashed version: survey responses and CSV files are stored first (a no-op when the same
+ * records were stored before). Used by `sdp train`, `sdp tune`, `sdp synth fit` and jobs.
+ */
+export async function resolveDataset(
+  sources: DatasetSources,
+  ref: string,
+): Promise<DatasetVersion> {
+  const parsed = await parseDatasetRef(sources, ref);
+  if (parsed.kind === 'stored') return parsed.dataset;
+  const options = { settings: sources.config.data, config: recordableConfig(sources.config) };
+  const { datasetId } =
+    parsed.kind === 'survey'
+      ? await storeSurveyDataset(sources, parsed, options)
+      : await ingestCsvFile(sources.datasets, parsed.path, options);
+  return (await sources.datasets.resolve(datasetId))!;
+}
+
 /** The dataset to use when none is named: the newest real one, else the newest synthetic one. */
 export async function defaultDataset(
-  repository: DatasetRepository,
+  sources: Pick<DatasetSources, 'datasets'>,
 ): Promise<DatasetVersion | undefined> {
-  const all = await repository.list();
+  const all = await sources.datasets.list();
   return all.find((dataset) => !dataset.synthetic) ?? all[0];
+}
+
+export interface LabelledData {
+  /** The dataset id, the file path or the survey reference. */
+  source: string;
+  records: LabelledRespondent[];
+  /** Source ids in record order (for output files). */
+  ids: string[];
+  /** Rows of a file that were not valid records, with their reasons. */
+  rejected: { line: number; reason: string }[];
+}
+
+/**
+ * Labelled records to score (`sdp evaluate`, `sdp predict`), read as they are: scoring a file
+ * or the survey's responses must not create a dataset version.
+ */
+export async function readLabelledData(
+  sources: DatasetSources,
+  ref: string,
+): Promise<LabelledData> {
+  const parsed = await parseDatasetRef(sources, ref);
+  switch (parsed.kind) {
+    case 'file': {
+      const { records, ids, rejected } = await loadKaggleCsvFile(parsed.path);
+      return { source: ref, records, ids, rejected };
+    }
+    case 'survey': {
+      const responses = await sources.surveys.trainingResponses(parsed.since);
+      return {
+        source: ref,
+        records: responses.map((r) => ({ ...r.record, depression: r.phq9Label })),
+        ids: responses.map((r) => r.submissionId),
+        rejected: [],
+      };
+    }
+    case 'stored': {
+      const data: LabelledData = { source: parsed.dataset.id, records: [], ids: [], rejected: [] };
+      for await (const row of sources.datasets.rows(parsed.dataset.id)) {
+        data.records.push(row.record);
+        data.ids.push(row.sourceId ?? String(row.position + 1));
+      }
+      return data;
+    }
+  }
 }

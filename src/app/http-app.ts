@@ -6,38 +6,31 @@ import { mountQueueBoard } from '../platform/queue/board.js';
 import { trackingRoutes } from '../tracking/routes.js';
 import { servingRoutes } from '../serving/routes.js';
 import { registerServingMetrics } from '../serving/serving-metrics.js';
-import { surveyScoringHook } from '../serving/survey-hook.js';
-import { createSurvey } from '../survey/create-survey.js';
-import type { Runtime } from './runtime.js';
+import { surveyRoutes } from '../survey/survey-routes.js';
+import { surveyWebRoutes } from '../survey/survey-web.js';
+import type { QueueRuntime, Runtime } from './runtime.js';
 
 const HOME_PAGE = new URL('../../web/home.html', import.meta.url);
 
-/** The HTTP application of sdp: every route module, wired to one runtime. */
-export async function createApp(runtime: Runtime, version: string): Promise<App> {
+/**
+ * The HTTP application of sdp: every route module, wired to one runtime. Starts the
+ * prediction service (loads the champion now, keeps aliases and rollouts fresh after).
+ */
+export async function createApp(runtime: Runtime | QueueRuntime, version: string): Promise<App> {
   const homePage = readFileSync(HOME_PAGE, 'utf8');
-  // Loads the champion now (if there is one) and keeps aliases and rollouts fresh after.
-  await runtime.serving.predictions.start({ analyseRollouts: true });
-  const survey = createSurvey({
-    db: runtime.database.db,
-    settings: runtime.config.survey,
-    log: runtime.log,
-    // Each stored response is scored under its submission id, and its PHQ-9 label joins
-    // that prediction as ground truth.
-    onResponseStored: surveyScoringHook(runtime.serving.predictions),
-  });
+  await runtime.predictions.start({ analyzeRollouts: true });
   const metrics = createMetrics();
-  registerServingMetrics(metrics.registry, runtime.serving.predictions);
+  registerServingMetrics(metrics.registry, runtime.predictions);
   const app = await createHttpServer({
     log: runtime.log,
     version,
     metrics,
     routes: [
       healthRoutes(runtime.readinessChecks()),
-      trackingRoutes(runtime.services, {
-        allowAliasChanges: runtime.config.registry.allowAliasChanges,
-      }),
-      servingRoutes(runtime.serving.predictions, runtime.config.serving),
-      ...survey.routes,
+      trackingRoutes(runtime, { allowAliasChanges: runtime.config.registry.allowAliasChanges }),
+      servingRoutes(runtime.predictions, runtime.config.serving),
+      surveyRoutes(runtime.survey, runtime.config.survey),
+      surveyWebRoutes(runtime.config.survey),
       (app) => {
         app.get('/', { schema: { hide: true } }, (_request, reply) =>
           reply.type('text/html; charset=utf-8').send(homePage),
@@ -45,8 +38,6 @@ export async function createApp(runtime: Runtime, version: string): Promise<App>
       },
     ],
   });
-  // On shutdown, scoring of the last responses finishes before the prediction log is flushed.
-  app.addHook('onClose', () => survey.service.drain());
-  await mountQueueBoard(app, runtime.queue);
+  if ('queue' in runtime) await mountQueueBoard(app, runtime.queue);
   return app;
 }

@@ -1,19 +1,18 @@
 import { z } from 'zod';
 import { VERSION } from '../version.js';
-import { ConfigError, loadConfig } from '../config/load.js';
-import { defaultDataset } from './dataset-source.js';
+import { loadConfig, recordableConfig } from './config.js';
+import { defaultDataset, resolveDataset } from './dataset-source.js';
 import { trainModel } from '../training/train-model.js';
-import { DatasetRepository } from '../data/dataset-repository.js';
-import { IngestError, ingestCsvFile } from '../data/ingest.js';
-import { CsvFormatError } from '../data/kaggle-csv.js';
-import { UnrecoverableJobError } from '../platform/queue/errors.js';
+import { ingestCsvFile } from '../data/ingest.js';
+import { DomainError } from '../errors.js';
 import type { JobHandlers } from '../platform/queue/job-queue.js';
-import type { Runtime } from './runtime.js';
+import type { QueueRuntime } from './runtime.js';
 import { runTuneTrialJob, tuneTrialJobSchema } from '../tuning/tune-trial-job.js';
 
 /**
  * Every job sdp puts on its queue, as one discriminated union: parsed when enqueued and again
  * by the worker that takes it, so a malformed payload fails at once and is never retried.
+ * Whether a failed job is retried follows from its error's kind (src/errors.ts).
  */
 export const appJobSchema = z.discriminatedUnion('type', [
   z.object({
@@ -25,7 +24,10 @@ export const appJobSchema = z.discriminatedUnion('type', [
   }),
   z.object({
     type: z.literal('train'),
-    /** Dataset id or name; default: the newest real dataset, else the newest synthetic one. */
+    /**
+     * What to train on, as `sdp train --data` takes it (dataset id or name, CSV path, `survey`);
+     * default: the newest real dataset, else the newest synthetic one.
+     */
     dataset: z.string().min(1).optional(),
     /** Config overrides for the model and train sections, e.g. `["model=gbdt"]`. */
     overrides: z.array(z.string().max(500)).max(50),
@@ -36,43 +38,39 @@ export const appJobSchema = z.discriminatedUnion('type', [
 export type AppJobSchema = typeof appJobSchema;
 export type AppJob = z.infer<AppJobSchema>;
 
-function handlers(runtime: Runtime): JobHandlers<AppJobSchema> {
+function handlers(runtime: QueueRuntime): JobHandlers<AppJobSchema> {
   return {
     ingest: async (job, ctx) => {
       let lastShare = 0;
-      const result = await permanent(
-        ingestCsvFile(new DatasetRepository(runtime.database.db), job.file, {
-          name: job.name,
-          force: job.force,
-          settings: runtime.config.data,
-          config: runtime.config,
-          onProgress: (read, total) => {
-            const share = Math.floor((read / total) * 100);
-            if (share >= lastShare + 5) {
-              lastShare = share;
-              void ctx.progress(share);
-            }
-          },
-        }),
-      );
+      const result = await ingestCsvFile(runtime.datasets, job.file, {
+        name: job.name,
+        force: job.force,
+        settings: runtime.config.data,
+        config: recordableConfig(runtime.config),
+        onProgress: (read, total) => {
+          const share = Math.floor((read / total) * 100);
+          if (share >= lastShare + 5) {
+            lastShare = share;
+            void ctx.progress(share);
+          }
+        },
+      });
       const { datasetId, name, contentHash, rows, quarantined, created } = result;
       return { datasetId, name, contentHash, rows, quarantined, created };
     },
     train: async (job, ctx) => {
-      const { datasets } = runtime.services;
-      const { config: jobConfig, groups } = await permanent(
-        Promise.resolve().then(() => loadConfig({ overrides: job.overrides })),
-      );
+      const { config: jobConfig, groups } = loadConfig({ overrides: job.overrides });
       // Infrastructure stays this process's; the job chooses only what to train and how.
       const config = { ...runtime.config, model: jobConfig.model, train: jobConfig.train };
       const dataset = job.dataset
-        ? await datasets.resolve(job.dataset)
-        : await defaultDataset(datasets);
-      if (!dataset) throw new UnrecoverableJobError(`No dataset ${job.dataset ?? 'to train on'}.`);
+        ? await resolveDataset(runtime, job.dataset)
+        : await defaultDataset(runtime);
+      if (!dataset) throw DomainError.notFound('No dataset to train on.');
       const stages = ['load', 'cross-validation', 'fit'];
-      const result = await trainModel(runtime.services, {
+      const result = await trainModel(runtime, {
         dataset,
         config,
+        recordedConfig: recordableConfig(config),
         groups,
         codeVersion: `sdp@${VERSION}`,
         onProgress: (stage) =>
@@ -81,32 +79,11 @@ function handlers(runtime: Runtime): JobHandlers<AppJobSchema> {
       const { runId, model, version, aliases, metrics } = result;
       return { runId, model, version, aliases, metrics };
     },
-    'tune-trial': (job, ctx) =>
-      runTuneTrialJob(
-        { ...runtime.services, db: runtime.database.db, config: runtime.config },
-        job,
-        ctx,
-      ),
+    'tune-trial': (job, ctx) => runTuneTrialJob(runtime, job, ctx),
   };
 }
 
-/** Bad input stays bad on a retry: such failures end the job at once. */
-async function permanent<T>(work: Promise<T>): Promise<T> {
-  try {
-    return await work;
-  } catch (error) {
-    if (
-      error instanceof IngestError ||
-      error instanceof CsvFormatError ||
-      error instanceof ConfigError
-    ) {
-      throw new UnrecoverableJobError(error.message);
-    }
-    throw error;
-  }
-}
-
 /** Starts taking jobs in this process (roles `all` and `worker`). */
-export async function startWorker(runtime: Runtime): Promise<void> {
+export async function startWorker(runtime: QueueRuntime): Promise<void> {
   await runtime.queue.work(handlers(runtime), { concurrency: runtime.config.queue.concurrency });
 }

@@ -1,46 +1,103 @@
-import type { Config } from '../config/schema.js';
-import { createBlobStore } from '../platform/blobs/create-blob-store.js';
-import type { BlobStore } from '../platform/blobs/blob-store.js';
+import { DatasetRepository } from '../data/dataset-repository.js';
+import { createBlobStore, type BlobStore } from '../platform/blobs/index.js';
 import { openDatabase, type DatabaseHandle } from '../platform/db/database.js';
 import { migrateToLatest } from '../platform/db/migrate.js';
 import type { ReadinessCheck } from '../platform/http/health-routes.js';
-import type { Logger } from '../platform/log.js';
-import { createJobQueue } from '../platform/queue/create-job-queue.js';
+import type { Logger } from '../platform/log/logger.js';
 import type { JobQueue } from '../platform/queue/job-queue.js';
+import { parseDuration } from '../serving/duration.js';
+import { ModelCache } from '../serving/model-cache.js';
+import { PredictionLog } from '../serving/prediction-log.js';
+import { PredictionLogRepository } from '../serving/prediction-log-repository.js';
+import { PredictionService } from '../serving/prediction-service.js';
+import { RolloutRepository } from '../serving/rollout-repository.js';
+import { RolloutService } from '../serving/rollout-service.js';
+import { surveyScoringHook } from '../serving/survey-hook.js';
+import { SurveyRepository } from '../survey/survey-repository.js';
+import { SurveyService } from '../survey/survey-service.js';
+import { RegistryRepository } from '../tracking/registry-repository.js';
+import { RegistryService } from '../tracking/registry-service.js';
+import { RunRepository } from '../tracking/run-repository.js';
+import { TrackingService } from '../tracking/tracking-service.js';
+import { loadRegisteredModel } from '../training/model-loader.js';
+import { StudyRepository } from '../tuning/study-repository.js';
+import type { Config } from './config.js';
 import { appJobSchema, type AppJobSchema } from './jobs.js';
-import { createServices, type Services } from './services.js';
-import { createServing, type ServingParts } from '../serving/create-serving.js';
+
+export type AppQueue = JobQueue<AppJobSchema>;
 
 /**
- * Everything a process of sdp holds open: configuration, logger, database, object store and
- * job queue, each chosen from configuration by URL scheme. Commands open one, use the parts
- * they need and close it.
+ * Everything one process of sdp holds: configuration, logger, the platform parts chosen by URL
+ * scheme (database, object store) and every repository and service built over them. Built in
+ * one place, `openRuntime`; commands, routes and jobs take the parts they use from it.
  */
 export interface Runtime {
   config: Config;
+  /** The group options the configuration was composed from, e.g. `{ model: 'gbdt' }`. */
   groups: Record<string, string>;
   log: Logger;
   database: DatabaseHandle;
   blobs: BlobStore;
-  queue: JobQueue<AppJobSchema>;
-  services: Services;
-  /** Prediction service and rollouts; `predictions.start()` is called by the HTTP app. */
-  serving: ServingParts;
+  datasets: DatasetRepository;
+  surveys: SurveyRepository;
+  studies: StudyRepository;
+  tracking: TrackingService;
+  registry: RegistryService;
+  /** Serving: `predictions.start()` loads the champion (the HTTP app calls it). */
+  predictions: PredictionService;
+  rollouts: RolloutService;
+  survey: SurveyService;
   readinessChecks(): ReadinessCheck[];
+  /** Drains the survey's scoring, flushes the prediction log, closes what was opened. */
   close(): Promise<void>;
 }
 
-export async function openRuntime(options: {
-  config: Config;
-  groups?: Record<string, string>;
+/** A runtime that also carries the job queue: long-lived processes and distributed tuning. */
+export interface QueueRuntime extends Runtime {
+  queue: AppQueue;
+}
+
+export interface RuntimeOptions {
   log: Logger;
-  /** Apply pending migrations first (start-up does; read-only commands need not). */
+  groups?: Record<string, string>;
+  /** Apply pending migrations first (default true). */
   migrate?: boolean;
-}): Promise<Runtime> {
-  const { config, log } = options;
-  const database = await openDatabase(config);
-  const opened: { close(): Promise<void> }[] = [database];
+  /** Open the job queue as well (it connects to Redis in distributed mode). */
+  queue?: boolean;
+  /** A database opened elsewhere (tests share one): used as is, and not closed. */
+  database?: DatabaseHandle;
+  /** Today's UTC day for the survey (tests fix it); default: the real clock. */
+  today?: () => string;
+}
+
+/**
+ * Opens the configured database (migrating it), object store and, when asked, job queue, and
+ * builds every repository and service over them: the composition root of sdp. On a failure
+ * halfway, what was opened is closed again.
+ *
+ * @example
+ * const runtime = await openRuntime(config, { log });
+ * try { console.log(await runtime.registry.listModels()); } finally { await runtime.close(); }
+ */
+export function openRuntime(
+  config: Config,
+  options: RuntimeOptions & { queue: true },
+): Promise<QueueRuntime>;
+export function openRuntime(config: Config, options: RuntimeOptions): Promise<Runtime>;
+export async function openRuntime(
+  config: Config,
+  options: RuntimeOptions,
+): Promise<Runtime | QueueRuntime> {
+  const { log } = options;
+  const opened: { close(): Promise<unknown> }[] = [];
   try {
+    const database =
+      options.database ??
+      (await openDatabase(config.database, config.dataDir, {
+        onConnectionError: (error) =>
+          log.warn({ err: error }, `database connection lost: ${error.message}`),
+      }));
+    if (!options.database) opened.push(database);
     if (options.migrate !== false) {
       const { applied, current } = await migrateToLatest(database.db);
       log.info(
@@ -50,35 +107,44 @@ export async function openRuntime(options: {
           : `database ${database.kind}: schema up to date (${current})`,
       );
     }
-    const blobs = createBlobStore(config);
+    const blobs = createBlobStore(config.blobs, config.dataDir);
     opened.push(blobs);
-    const queue = createJobQueue({ config, db: database.db, schema: appJobSchema, log });
-    opened.push(queue);
+    // Loaded only when asked for: BullMQ and its Redis client cost short commands ~0.2 s.
+    const queue = options.queue
+      ? (await import('../platform/queue/create-job-queue.js')).createJobQueue({
+          settings: config.queue,
+          database,
+          schema: appJobSchema,
+          log,
+        })
+      : undefined;
+    if (queue) opened.push(queue);
     log.info(
-      { 'db.kind': database.kind, 'queue.kind': queue.kind },
-      `database ${database.kind} (${database.location}); queue ${queue.describe()}; objects ${blobs.describe()}`,
+      { 'db.kind': database.kind, 'queue.kind': queue?.kind },
+      `database ${database.kind} (${database.location}); ` +
+        `${queue ? `queue ${queue.describe()}; ` : ''}objects ${blobs.describe()}`,
     );
 
-    const services = createServices(database.db, blobs);
-    const serving = createServing({
-      db: database.db,
-      registry: services.registry,
-      blobs,
-      config: config.serving,
-      log,
-    });
-    return {
+    const parts = wire(config, database, blobs, log, options.today);
+    const runtime: Runtime = {
       config,
       groups: options.groups ?? {},
       log,
       database,
       blobs,
-      queue,
-      services,
-      serving,
+      ...parts,
       readinessChecks: () => [
         { name: 'database', kind: database.kind, location: database.location, ping: database.ping },
-        { name: 'queue', kind: queue.kind, location: queue.location, ping: () => queue.ping() },
+        ...(queue
+          ? [
+              {
+                name: 'queue',
+                kind: queue.kind,
+                location: queue.location,
+                ping: () => queue.ping(),
+              },
+            ]
+          : []),
         {
           name: 'objects',
           kind: blobs.describe().split(':')[0],
@@ -87,15 +153,88 @@ export async function openRuntime(options: {
         },
       ],
       close: async () => {
-        // First, while the database is open: the buffered prediction log is flushed.
-        await serving.predictions.close();
-        await queue.close({ timeoutMs: config.server.shutdownTimeoutMs });
+        // While the database is open: the last responses are scored, the log is flushed.
+        await parts.survey.drain();
+        await parts.predictions.close();
+        await queue?.close({ timeoutMs: config.server.shutdownTimeoutMs });
         await blobs.close();
-        await database.close();
+        if (!options.database) await database.close();
       },
     };
+    return queue ? { ...runtime, queue } : runtime;
   } catch (error) {
     for (const resource of opened.reverse()) await resource.close().catch(() => {});
     throw error;
   }
+}
+
+/** Every repository and service, over one database and object store. */
+function wire(
+  config: Config,
+  database: DatabaseHandle,
+  blobs: BlobStore,
+  log: Logger,
+  today: (() => string) | undefined,
+) {
+  const { db } = database;
+  const runs = new RunRepository(db);
+  const registry = new RegistryService(new RegistryRepository(db), runs, blobs);
+  const settings = config.serving;
+
+  const cache = new ModelCache(
+    (ref) => loadRegisteredModel(registry, blobs, ref),
+    (message) => log.warn(message),
+  );
+  const logRepository = new PredictionLogRepository(db);
+  const rolloutRepository = new RolloutRepository(db);
+  const rollouts = new RolloutService(
+    rolloutRepository,
+    logRepository,
+    registry,
+    (model, version) => cache.get(model, version),
+    settings.rollout,
+    parseDuration,
+  );
+  const predictionLog = new PredictionLog(
+    settings.log.enabled ? logRepository : { encode: () => null, write: async () => {} },
+    {
+      bufferSize: settings.log.bufferSize,
+      batchSize: settings.log.batchSize,
+      flushIntervalMs: settings.log.flushIntervalMs,
+      onWriteError: (error, lost) =>
+        log.error({ err: error }, `prediction log: could not write ${lost} entries`),
+    },
+  );
+  const predictions = new PredictionService({
+    config: settings,
+    registry,
+    cache,
+    predictionLog,
+    logRepository,
+    rolloutRepository,
+    rollouts,
+    log,
+  });
+
+  const surveys = new SurveyRepository(db);
+  const survey = new SurveyService({
+    repository: surveys,
+    maxUnansweredShare: config.survey.maxUnansweredShare,
+    log,
+    // Each stored response is scored under its submission id, and its PHQ-9 label joins
+    // that prediction as ground truth.
+    onResponseStored: surveyScoringHook(predictions),
+    today,
+  });
+
+  return {
+    datasets: new DatasetRepository(db),
+    surveys,
+    studies: new StudyRepository(db),
+    tracking: new TrackingService(runs, blobs),
+    registry,
+    predictions,
+    rollouts,
+    survey,
+  };
 }

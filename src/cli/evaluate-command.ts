@@ -1,7 +1,7 @@
+import { readLabelledData } from '../app/dataset-source.js';
 import { evaluate } from '../training/evaluate.js';
-import { readLabelledData } from '../training/labelled-data.js';
 import { loadRegisteredModel } from '../training/model-loader.js';
-import { configurableCommand, loadCliConfig, printJson, withServices } from './shared.js';
+import { configurableCommand, loadCliConfig, printJson, withRuntime } from './shared.js';
 import { formatTable } from './table.js';
 
 export const evaluateCommand = configurableCommand(
@@ -11,14 +11,14 @@ export const evaluateCommand = configurableCommand(
   .requiredOption('--model <ref>', 'name@alias, name/version, or name (its champion)')
   .requiredOption(
     '--data <dataset|file>',
-    'dataset id or name, or a CSV file in the published format',
+    'dataset id or name, a CSV file in the published format, or survey[:since=YYYY-MM-DD]',
   )
   .option('--json', 'print the metrics as JSON')
   .action(async (overrides: string[], options: { model: string; data: string; json?: boolean }) => {
     const { config } = loadCliConfig(overrides);
-    const { model, data, evaluation } = await withServices(config, async (services) => {
-      const model = await loadRegisteredModel(services.registry, services.blobs, options.model);
-      const data = await readLabelledData(services.datasets, options.data);
+    const { model, data, evaluation } = await withRuntime(config, async (runtime) => {
+      const model = await loadRegisteredModel(runtime.registry, runtime.blobs, options.model);
+      const data = await readLabelledData(runtime, options.data);
       return {
         model,
         data,

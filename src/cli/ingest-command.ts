@@ -1,8 +1,8 @@
-import { DatasetRepository } from '../data/dataset-repository.js';
+import { recordableConfig } from '../app/config.js';
 import { ingestCsvFile } from '../data/ingest.js';
 import { formatValidationReport } from '../data/validation-report.js';
 import { ProgressBar } from './progress.js';
-import { configurableCommand, loadCliConfig, printJson, withDatabase } from './shared.js';
+import { configurableCommand, loadCliConfig, printJson, withRuntime } from './shared.js';
 
 export const ingestCommand = configurableCommand(
   'ingest',
@@ -27,12 +27,12 @@ stores nothing and reports created: false.`,
     ) => {
       const { config } = loadCliConfig(overrides);
       const bar = new ProgressBar('ingesting');
-      const result = await withDatabase(config, (database) =>
-        ingestCsvFile(new DatasetRepository(database.db), file, {
+      const result = await withRuntime(config, (runtime) =>
+        ingestCsvFile(runtime.datasets, file, {
           name: options.name,
           force: options.force,
           settings: config.data,
-          config,
+          config: recordableConfig(config),
           onProgress: (read, total) =>
             bar.update(read, total, `${(read / 2 ** 20).toFixed(1)} MiB`),
         }),

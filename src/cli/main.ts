@@ -1,9 +1,6 @@
 import { Command, CommanderError } from 'commander';
-import { ConfigError } from '../config/load.js';
-import { IngestError } from '../data/ingest.js';
-import { CsvFormatError } from '../data/kaggle-csv.js';
-import { TrackingError } from '../tracking/errors.js';
-import { CliError, VERSION } from './shared.js';
+import { errorMessage, isDomainError, type ErrorKind } from '../errors.js';
+import { VERSION } from '../version.js';
 
 type CommandLoader = () => Promise<Command | Command[]>;
 
@@ -27,14 +24,14 @@ const COMMANDS: [names: string[], load: CommandLoader][] = [
   [['datasets'], async () => (await import('./datasets-command.js')).datasetsCommand],
   [['synth'], async () => (await import('./synth-command.js')).synthCommand],
   [['train'], async () => (await import('./train-command.js')).trainCommand],
-  [['tune'], async () => (await import('../tuning/cli/tune-command.js')).tuneCommand],
-  [['studies'], async () => (await import('../tuning/cli/studies-command.js')).studiesCommand],
+  [['tune'], async () => (await import('./tune-command.js')).tuneCommand],
+  [['studies'], async () => (await import('./studies-command.js')).studiesCommand],
   [['evaluate'], async () => (await import('./evaluate-command.js')).evaluateCommand],
   [['predict'], async () => (await import('./predict-command.js')).predictCommand],
   [['runs'], async () => (await import('./runs-command.js')).runsCommand],
   [['models'], async () => (await import('./models-command.js')).modelsCommand],
   [['rollout'], async () => (await import('./rollout-command.js')).rolloutCommand],
-  [['survey'], async () => (await import('../survey/survey-command.js')).surveyCommand],
+  [['survey'], async () => (await import('./survey-command.js')).surveyCommand],
   [['config'], async () => (await import('./config-command.js')).configCommand],
 ];
 
@@ -54,7 +51,26 @@ export async function buildProgram(commandName?: string): Promise<Command> {
   return program;
 }
 
-/** Runs the program; known errors become one message on stderr and a non-zero exit code. */
+/**
+ * Exit codes by error kind (the CLI's side of src/errors.ts): 2 for input that is wrong as
+ * given (arguments, configuration, files), 75 (EX_TEMPFAIL) for what may pass when tried
+ * again later, 1 for anything else.
+ */
+export function exitCodeOf(kind: ErrorKind): number {
+  switch (kind) {
+    case 'invalid':
+      return 2;
+    case 'unavailable':
+    case 'rate_limited':
+      return 75;
+    case 'not_found':
+    case 'conflict':
+    case 'forbidden':
+      return 1;
+  }
+}
+
+/** Runs the program; every error becomes one message on stderr and a non-zero exit code. */
 export async function main(argv: string[]): Promise<void> {
   try {
     const program = (await buildProgram(argv[2])).exitOverride();
@@ -65,20 +81,16 @@ export async function main(argv: string[]): Promise<void> {
       process.exitCode = error.exitCode;
       return;
     }
-    if (error instanceof ConfigError || error instanceof CliError) {
-      process.stderr.write(`sdp: ${error.message}\n`);
-      process.exitCode = error instanceof CliError ? error.exitCode : 2;
-      return;
-    }
-    if (
-      error instanceof IngestError ||
-      error instanceof CsvFormatError ||
-      error instanceof TrackingError
-    ) {
-      process.stderr.write(`sdp: ${error.message}\n`);
-      process.exitCode = 1;
-      return;
-    }
-    throw error;
+    process.stderr.write(`sdp: ${describeError(error)}\n`);
+    process.exitCode = isDomainError(error) ? exitCodeOf(error.kind) : 1;
   }
+}
+
+/** The message, then each detail on a line of its own (e.g. every configuration problem). */
+function describeError(error: unknown): string {
+  if (!isDomainError(error) || error.details.length === 0) return errorMessage(error);
+  return [
+    `${error.message}:`,
+    ...error.details.map((detail) => `  - ${detail.field}: ${detail.message}`),
+  ].join('\n');
 }

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
-import { CliError, configurableCommand, loadCliConfig, printJson, withServices } from './shared.js';
+import { DomainError } from '../errors.js';
+import { configurableCommand, loadCliConfig, printJson, withRuntime } from './shared.js';
 import { formatTable } from './table.js';
 import { aliasHistoryTable, currentUser, formatTime, formatValue } from './format.js';
 
@@ -16,7 +17,7 @@ const list = configurableCommand(
   .option('--json', 'print JSON')
   .action(async (overrides: string[], options: { json?: boolean }) => {
     const { config } = loadCliConfig(overrides);
-    const models = await withServices(config, ({ registry }) => registry.listModels());
+    const models = await withRuntime(config, ({ registry }) => registry.listModels());
     if (options.json) return printJson(models);
     if (models.length === 0) return console.log('No registered models yet.');
     console.log(
@@ -41,7 +42,7 @@ const show = configurableCommand(
   .option('--json', 'print JSON')
   .action(async (name: string, overrides: string[], options: { json?: boolean }) => {
     const { config } = loadCliConfig(overrides);
-    const { model, history } = await withServices(config, async ({ registry }) => ({
+    const { model, history } = await withRuntime(config, async ({ registry }) => ({
       model: await registry.getModel(name),
       history: await registry.aliasHistory(name),
     }));
@@ -93,9 +94,9 @@ const aliasSet = configurableCommand(
       options: { reason: string; actor?: string; json?: boolean },
     ) => {
       if (!/^[1-9][0-9]*$/.test(versionText))
-        throw new CliError(`Version must be a positive whole number, got "${versionText}"`);
+        throw DomainError.invalid(`Version must be a positive whole number, got "${versionText}"`);
       const { config } = loadCliConfig(overrides);
-      const change = await withServices(config, ({ registry }) =>
+      const change = await withRuntime(config, ({ registry }) =>
         registry.setAlias(model, alias, Number(versionText), {
           actor: options.actor ?? currentUser(),
           reason: options.reason,
@@ -122,7 +123,7 @@ const aliasHistory = configurableCommand(
   .option('--json', 'print JSON')
   .action(async (model: string, overrides: string[], options: { json?: boolean }) => {
     const { config } = loadCliConfig(overrides);
-    const events = await withServices(config, ({ registry }) => registry.aliasHistory(model));
+    const events = await withRuntime(config, ({ registry }) => registry.aliasHistory(model));
     if (options.json) return printJson(events);
     console.log(events.length ? aliasHistoryTable(events) : `No alias changes for ${model}.`);
   });

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
-import { readLabelledData } from '../training/labelled-data.js';
+import { readLabelledData } from '../app/dataset-source.js';
 import { loadRegisteredModel } from '../training/model-loader.js';
-import { configurableCommand, loadCliConfig, withServices } from './shared.js';
+import { configurableCommand, loadCliConfig, withRuntime } from './shared.js';
 
 export const predictCommand = configurableCommand(
   'predict',
@@ -10,15 +10,15 @@ export const predictCommand = configurableCommand(
   .requiredOption('--model <ref>', 'name@alias, name/version, or name (its champion)')
   .requiredOption(
     '--data <dataset|file>',
-    'dataset id or name, or a CSV file in the published format',
+    'dataset id or name, a CSV file in the published format, or survey[:since=YYYY-MM-DD]',
   )
   .requiredOption('--out <file>', 'CSV file to write')
   .addHelpText('after', '\nScores are a screening aid for the wellbeing team, never a diagnosis.')
   .action(async (overrides: string[], options: { model: string; data: string; out: string }) => {
     const { config } = loadCliConfig(overrides);
-    const { model, data, probabilities } = await withServices(config, async (services) => {
-      const model = await loadRegisteredModel(services.registry, services.blobs, options.model);
-      const data = await readLabelledData(services.datasets, options.data);
+    const { model, data, probabilities } = await withRuntime(config, async (runtime) => {
+      const model = await loadRegisteredModel(runtime.registry, runtime.blobs, options.model);
+      const data = await readLabelledData(runtime, options.data);
       return { model, data, probabilities: model.pipeline.predictProba(data.records) };
     });
     const { threshold } = model.artifact;

@@ -1,32 +1,14 @@
 import { Command } from 'commander';
-import type { Config } from '../config/schema.js';
-import { createRolloutService } from '../serving/create-serving.js';
+import type { Config } from '../app/config.js';
+import { DomainError } from '../errors.js';
 import { formatDuration, parseDuration } from '../serving/duration.js';
-import { ServingError } from '../serving/errors.js';
 import type { RolloutService, RolloutStatusReport } from '../serving/rollout-service.js';
 import { aliasHistoryTable, currentUser, formatTime } from './format.js';
-import { CliError, configurableCommand, loadCliConfig, printJson, withServices } from './shared.js';
+import { configurableCommand, loadCliConfig, printJson, withRuntime } from './shared.js';
 import { formatTable } from './table.js';
 
-/** Opens the services, runs `work` with the rollout service, and turns its errors into CLI errors. */
-async function withRollouts<T>(
-  config: Config,
-  work: (rollouts: RolloutService) => Promise<T>,
-): Promise<T> {
-  return withServices(config, async (services, database) => {
-    const rollouts = createRolloutService({
-      db: database.db,
-      registry: services.registry,
-      blobs: services.blobs,
-      config: config.serving,
-    });
-    try {
-      return await work(rollouts);
-    } catch (error) {
-      if (error instanceof ServingError) throw new CliError(error.message);
-      throw error;
-    }
-  });
+function withRollouts<T>(config: Config, work: (rollouts: RolloutService) => Promise<T>) {
+  return withRuntime(config, ({ rollouts }) => work(rollouts));
 }
 
 const modelOption = (command: Command) =>
@@ -113,15 +95,10 @@ const start = modelOption(
     ) => {
       const { config } = loadCliConfig(overrides);
       if (options.mode !== 'canary' && options.mode !== 'shadow')
-        throw new CliError('--mode must be canary or shadow');
+        throw DomainError.invalid('--mode must be canary or shadow');
       if (!Number.isInteger(options.challenger) || options.challenger < 1)
-        throw new CliError('--challenger must be a version number');
-      let intervalMs: number | undefined;
-      try {
-        intervalMs = options.interval ? parseDuration(options.interval) : undefined;
-      } catch (error) {
-        throw new CliError((error as Error).message);
-      }
+        throw DomainError.invalid('--challenger must be a version number');
+      const intervalMs = options.interval ? parseDuration(options.interval) : undefined;
       const rollout = await withRollouts(config, (rollouts) =>
         rollouts.start({
           model: options.model ?? config.serving.model,
@@ -211,7 +188,7 @@ export const rolloutCommand = new Command('rollout')
     decisionCommand(
       'analyze',
       "Judge the open rollout's current step now, without waiting for its interval",
-      (r, model) => r.analyseNow(model),
+      (r, model) => r.analyze(model),
     ),
   )
   .addCommand(

@@ -2,7 +2,7 @@ import { Command, Option } from 'commander';
 import type { RunRecord } from '../tracking/run-repository.js';
 import { RUN_STATUSES } from '../tracking/run-status.js';
 import type { RunStatus } from '../tracking/tables.js';
-import { configurableCommand, loadCliConfig, printJson, withServices } from './shared.js';
+import { configurableCommand, loadCliConfig, printJson, withRuntime } from './shared.js';
 import { formatTable } from './table.js';
 import { formatTime, formatValue } from './format.js';
 
@@ -27,7 +27,7 @@ const list = configurableCommand('list', 'List runs, newest first')
       options: { experiment?: string; status?: RunStatus; limit: number; json?: boolean },
     ) => {
       const { config } = loadCliConfig(overrides);
-      const runs = await withServices(config, ({ tracking }) =>
+      const runs = await withRuntime(config, ({ tracking }) =>
         tracking.listRuns({
           experiment: options.experiment,
           status: options.status,
@@ -63,7 +63,7 @@ const show = configurableCommand(
   .action(
     async (runId: string, overrides: string[], options: { series?: boolean; json?: boolean }) => {
       const { config } = loadCliConfig(overrides);
-      const run = await withServices(config, ({ tracking }) =>
+      const run = await withRuntime(config, ({ tracking }) =>
         tracking.getRun(runId, { series: options.series }),
       );
       if (options.json) return printJson(run);
@@ -140,7 +140,7 @@ const compare = new Command('compare')
   .action(async (words: string[], options: { json?: boolean }) => {
     const ids = words.filter((word) => !word.includes('='));
     const { config } = loadCliConfig(words.filter((word) => word.includes('=')));
-    const comparison = await withServices(config, ({ tracking }) => tracking.compareRuns(ids));
+    const comparison = await withRuntime(config, ({ tracking }) => tracking.compareRuns(ids));
     if (options.json) return printJson(comparison);
     const headers = ['', ...comparison.runs.map((run) => `${run.name} (${run.id.slice(0, 8)})`)];
     const row = (key: string, values: unknown[], differs: boolean) => [

@@ -1,23 +1,9 @@
 import { Command } from 'commander';
-import { loadConfig, type LoadedConfig } from '../config/load.js';
-import type { Config } from '../config/schema.js';
-import { openDatabase, type DatabaseHandle } from '../platform/db/database.js';
-import { migrateToLatest } from '../platform/db/migrate.js';
-import { createServices, type Services } from '../app/services.js';
-import { createBlobStore } from '../platform/blobs/create-blob-store.js';
+import { loadConfig, type Config } from '../app/config.js';
+import type { LoadedConfig } from '../config/load.js';
+import type { QueueRuntime, Runtime, RuntimeOptions } from '../app/runtime.js';
 
 export { VERSION } from '../version.js';
-
-/** An error meant for the person at the terminal: printed as one message, exit code 1. */
-export class CliError extends Error {
-  constructor(
-    message: string,
-    readonly exitCode = 1,
-  ) {
-    super(message);
-    this.name = 'CliError';
-  }
-}
 
 /**
  * A command that takes Hydra-style configuration overrides (`env=production`,
@@ -39,7 +25,8 @@ export function configurableCommand(
     );
 }
 
-export function loadCliConfig(overrides: readonly string[]): LoadedConfig {
+/** The configuration with the command line's overrides. */
+export function loadCliConfig(overrides: readonly string[]): LoadedConfig<Config> {
   return loadConfig({ overrides });
 }
 
@@ -47,34 +34,38 @@ export function printJson(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 }
 
-/**
- * Opens the configured database (applying pending migrations), runs `work`, and closes it,
- * for commands that need only the database.
- */
-export async function withDatabase<T>(
-  config: Config,
-  work: (database: DatabaseHandle) => Promise<T>,
-): Promise<T> {
-  const database = await openDatabase(config);
-  try {
-    await migrateToLatest(database.db);
-    return await work(database);
-  } finally {
-    await database.close();
-  }
-}
+type CliRuntimeOptions = Omit<RuntimeOptions, 'log' | 'database'>;
 
-/** Like `withDatabase`, with the object store and the domain services built over both. */
-export async function withServices<T>(
+/**
+ * Opens the runtime (`openRuntime`, migrating the database), runs `work` with it and closes
+ * it. A short command logs only warnings and errors: its output is what it prints.
+ */
+export function withRuntime<T>(
   config: Config,
-  work: (services: Services, database: DatabaseHandle) => Promise<T>,
+  work: (runtime: QueueRuntime) => Promise<T>,
+  options: CliRuntimeOptions & { queue: true },
+): Promise<T>;
+export function withRuntime<T>(
+  config: Config,
+  work: (runtime: Runtime) => Promise<T>,
+  options?: CliRuntimeOptions,
+): Promise<T>;
+export async function withRuntime<T>(
+  config: Config,
+  work: (runtime: QueueRuntime) => Promise<T>,
+  options: CliRuntimeOptions = {},
 ): Promise<T> {
-  return withDatabase(config, async (database) => {
-    const blobs = createBlobStore(config);
-    try {
-      return await work(createServices(database.db, blobs), database);
-    } finally {
-      await blobs.close();
-    }
-  });
+  // Imported when a command runs: `sdp config show` and `--help` need none of it.
+  const [{ openRuntime }, { createLogger }] = await Promise.all([
+    import('../app/runtime.js'),
+    import('../platform/log/logger.js'),
+  ]);
+  const level = config.log.level === 'info' ? 'warn' : config.log.level;
+  const log = createLogger({ ...config.log, level });
+  const runtime = (await openRuntime(config, { ...options, log })) as QueueRuntime;
+  try {
+    return await work(runtime);
+  } finally {
+    await runtime.close();
+  }
 }

@@ -2,12 +2,10 @@ import type { Command } from 'commander';
 import { ensureChampion, ensureSomeData } from '../app/bootstrap.js';
 import { createApp } from '../app/http-app.js';
 import { startWorker } from '../app/jobs.js';
-import { openRuntime, type Runtime } from '../app/runtime.js';
-import type { Config } from '../config/schema.js';
-import { createLogger } from '../platform/log.js';
+import type { Config, Role } from '../app/config.js';
+import { openRuntime, type QueueRuntime } from '../app/runtime.js';
+import { createLogger } from '../platform/log/logger.js';
 import { configurableCommand, loadCliConfig, VERSION } from './shared.js';
-
-type Role = Config['role'];
 
 /**
  * Runs sdp as a long-lived process. `start` runs the role from configuration (all-in-one by
@@ -23,11 +21,11 @@ function roleCommand(name: string, description: string, forcedRole?: Role): Comm
 }
 
 async function run(config: Config, groups: Record<string, string>): Promise<void> {
-  const log = createLogger(config);
+  const log = createLogger(config.log);
   // Listen for signals before anything announces readiness: a supervisor may send SIGTERM
   // the moment it sees the URL, and without a handler the default action kills the process.
   const signalled = shutdownSignal();
-  const runtime = await openRuntime({ config, groups, log });
+  const runtime = await openRuntime(config, { log, groups, queue: true });
   if (config.role === 'all') await ensureSomeData(runtime);
   const app = config.role === 'worker' ? undefined : await createApp(runtime, VERSION);
   if (config.role !== 'api') await startWorker(runtime);
@@ -72,9 +70,9 @@ function shutdownSignal(): Promise<NodeJS.Signals> {
  * not lost: the queue retries them on the next start.
  */
 async function shutdown(
-  runtime: Runtime,
+  runtime: QueueRuntime,
   app: Awaited<ReturnType<typeof createApp>> | undefined,
-  log: Runtime['log'],
+  log: QueueRuntime['log'],
 ) {
   const deadline = runtime.config.server.shutdownTimeoutMs;
   log.info('shutting down');

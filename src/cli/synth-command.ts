@@ -2,14 +2,15 @@ import { createWriteStream, readFileSync, writeFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { InvalidArgumentError, Option } from 'commander';
-import { DatasetRepository } from '../data/dataset-repository.js';
+import { recordableConfig } from '../app/config.js';
 import { resolveDataset } from '../app/dataset-source.js';
 import { formatKaggleCsvLines, type KaggleCsvVariant } from '../data/kaggle-csv.js';
 import type { LabelledRespondent } from '../data/record.js';
 import { fitSynthModel, generateSynthetic, synthParamsSchema } from '../data/synth.js';
 import { serialiseSynthParams } from '../data/synth-model.js';
 import { storeSyntheticDataset } from '../data/synthetic-dataset.js';
-import { CliError, configurableCommand, loadCliConfig, printJson, withDatabase } from './shared.js';
+import { DomainError } from '../errors.js';
+import { configurableCommand, loadCliConfig, printJson, withRuntime } from './shared.js';
 
 function wholeNumber(max: number) {
   return (value: string) => {
@@ -24,7 +25,7 @@ function wholeNumber(max: number) {
 function readParams(file: string) {
   const parsed = synthParamsSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
   if (!parsed.success)
-    throw new CliError(
+    throw DomainError.invalid(
       `${file} is not a synthetic-data parameter file: ${parsed.error.issues[0]?.message}`,
     );
   return parsed.data;
@@ -38,11 +39,10 @@ const fit = configurableCommand(
   .option('--out <file>', 'parameter file to write', 'synth-params.json')
   .action(async (ref: string, overrides: string[], options: { out: string }) => {
     const { config } = loadCliConfig(overrides);
-    const records = await withDatabase(config, async (database) => {
-      const repository = new DatasetRepository(database.db);
-      const dataset = await resolveDataset(repository, ref, { settings: config.data, config });
+    const records = await withRuntime(config, async (runtime) => {
+      const dataset = await resolveDataset(runtime, ref);
       const rows: LabelledRespondent[] = [];
-      for await (const row of repository.rows(dataset.id)) rows.push(row.record);
+      for await (const row of runtime.datasets.rows(dataset.id)) rows.push(row.record);
       return rows;
     });
     writeFileSync(options.out, serialiseSynthParams(fitSynthModel(records)));
@@ -85,7 +85,7 @@ export const synthCommand = configurableCommand(
       },
     ) => {
       if (!options.out === !options.store)
-        throw new CliError('Give exactly one of --out <file> or --store.');
+        throw DomainError.invalid('Give exactly one of --out <file> or --store.');
       const params = options.params ? readParams(options.params) : undefined;
       if (options.out) {
         const lines = formatKaggleCsvLines(
@@ -100,13 +100,13 @@ export const synthCommand = configurableCommand(
         );
       }
       const { config } = loadCliConfig(overrides);
-      const result = await withDatabase(config, (database) =>
-        storeSyntheticDataset(new DatasetRepository(database.db), {
+      const result = await withRuntime(config, (runtime) =>
+        storeSyntheticDataset(runtime.datasets, {
           rows: options.rows,
           seed: options.seed,
           params,
           settings: config.data,
-          config,
+          config: recordableConfig(config),
         }),
       );
       const { datasetId, name, contentHash, rows, quarantined, created } = result;

@@ -1,15 +1,10 @@
-import { expandSweep } from '../config/overrides.js';
+import { recordableConfig } from '../app/config.js';
 import { defaultDataset, resolveDataset } from '../app/dataset-source.js';
+import { expandSweep } from '../config/overrides.js';
+import { DomainError } from '../errors.js';
 import { trainModel, type TrainResult } from '../training/train-model.js';
 import { ProgressBar } from './progress.js';
-import {
-  CliError,
-  configurableCommand,
-  loadCliConfig,
-  printJson,
-  VERSION,
-  withServices,
-} from './shared.js';
+import { configurableCommand, loadCliConfig, printJson, VERSION, withRuntime } from './shared.js';
 import { formatTable } from './table.js';
 
 export const trainCommand = configurableCommand(
@@ -18,7 +13,7 @@ export const trainCommand = configurableCommand(
 )
   .option(
     '--data <dataset|file>',
-    'dataset id or name, or a CSV file (default: the newest real dataset)',
+    'dataset id or name, a CSV file, or survey[:since=YYYY-MM-DD] (default: the newest real dataset)',
   )
   .option(
     '-m, --multirun',
@@ -45,21 +40,21 @@ until promoted (sdp models alias set …).`,
         ...loadCliConfig(runOverrides),
       }));
       const results: TrainResult[] = [];
-      await withServices(runs[0].config, async (services) => {
-        const settings = { settings: runs[0].config.data, config: runs[0].config };
+      await withRuntime(runs[0].config, async (runtime) => {
         const dataset = options.data
-          ? await resolveDataset(services.datasets, options.data, settings)
-          : await defaultDataset(services.datasets);
+          ? await resolveDataset(runtime, options.data)
+          : await defaultDataset(runtime);
         if (!dataset) {
-          throw new CliError(
+          throw DomainError.notFound(
             'No dataset yet: pass --data <file.csv>, `sdp ingest <file.csv>` or `sdp synth --rows 5000 --store`.',
           );
         }
         for (const run of runs) {
           const bar = new ProgressBar(`train ${run.config.model.name}`);
-          const result = await trainModel(services, {
+          const result = await trainModel(runtime, {
             dataset,
             config: run.config,
+            recordedConfig: recordableConfig(run.config),
             groups: run.groups,
             codeVersion: `sdp@${VERSION}`,
             onProgress: (stage, done, total) => bar.update(done, total, stage),

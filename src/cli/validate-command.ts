@@ -1,9 +1,10 @@
 import { createReadStream, existsSync } from 'node:fs';
-import { DatasetRepository } from '../data/dataset-repository.js';
+import type { DatasetRepository } from '../data/dataset-repository.js';
 import { readKaggleCsv } from '../data/kaggle-csv.js';
 import { ValidationRun, validateRows, type ValidationReport } from '../data/validate.js';
 import { formatValidationReport, validationReportToJson } from '../data/validation-report.js';
-import { CliError, configurableCommand, loadCliConfig, printJson, withDatabase } from './shared.js';
+import { DomainError } from '../errors.js';
+import { configurableCommand, loadCliConfig, printJson, withRuntime } from './shared.js';
 
 export const validateCommand = configurableCommand(
   'validate',
@@ -21,9 +22,7 @@ export const validateCommand = configurableCommand(
       ? await validateRows(
           readKaggleCsv(createReadStream(target), { maxBytes: config.data.maxFileBytes }),
         )
-      : await withDatabase(config, (database) =>
-          validateDataset(new DatasetRepository(database.db), target),
-        );
+      : await withRuntime(config, (runtime) => validateDataset(runtime.datasets, target));
     if (options.json) printJson(validationReportToJson(report));
     else console.log(formatValidationReport(report));
     if (report.status === 'fail') process.exitCode = 1;
@@ -35,7 +34,7 @@ async function validateDataset(
 ): Promise<ValidationReport> {
   const dataset = await repository.resolve(ref);
   if (!dataset)
-    throw new CliError(`No dataset or file named "${ref}" (see \`sdp datasets list\`).`);
+    throw DomainError.notFound(`No dataset or file named "${ref}" (see \`sdp datasets list\`).`);
   const run = new ValidationRun();
   for await (const row of repository.rows(dataset.id)) {
     run.add({

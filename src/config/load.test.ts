@@ -2,7 +2,9 @@ import { cpSync, mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, DEFAULT_CONFIG_DIR, loadConfig } from './load.js';
+import { loadConfig } from '../app/config.js';
+import { isDomainError } from '../errors.js';
+import { DEFAULT_CONFIG_DIR } from './load.js';
 import { expandSweep, parseOverrides } from './overrides.js';
 
 const env = {}; // a clean environment: defaults only
@@ -11,10 +13,11 @@ function problemsOf(fn: () => unknown): string[] {
   try {
     fn();
   } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
+    if (isDomainError(error, 'invalid') && error.code === 'config')
+      return error.details.map(({ field, message }) => `${field}: ${message}`);
     throw error;
   }
-  throw new Error('expected a ConfigError');
+  throw new Error('expected a configuration error');
 }
 
 describe('loadConfig', () => {

@@ -3,19 +3,31 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
-import { configSchema, type Config } from './schema.js';
+import { DomainError } from '../errors.js';
 import { parseOverrides, parseScalar, type Override } from './overrides.js';
 import { closest } from './suggest.js';
 
 /** The repository's config/ folder, found from this file in both src/ and dist/. */
 export const DEFAULT_CONFIG_DIR = fileURLToPath(new URL('../../config/', import.meta.url));
 
-export class ConfigError extends Error {
-  constructor(readonly problems: string[]) {
-    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
-    this.name = 'ConfigError';
-  }
+/**
+ * The error for a configuration that cannot be used: every problem at once, each as the key
+ * it concerns and what is wrong (`code: 'config'`, so callers can tell it from other bad input).
+ */
+export function configError(problems: readonly string[]): DomainError {
+  return DomainError.invalid('Invalid configuration', {
+    code: 'config',
+    details: problems.map((problem) => {
+      const at = problem.indexOf(': ');
+      return at === -1
+        ? { field: '(root)', message: problem }
+        : { field: problem.slice(0, at), message: problem.slice(at + 2) };
+    }),
+  });
 }
+
+/** The validated root schema: an object schema of sections, strict all the way down. */
+export type ConfigSchema = z.ZodObject;
 
 export interface LoadOptions {
   /** Command-line overrides: `group=option` and `dotted.key=value`. */
@@ -24,8 +36,8 @@ export interface LoadOptions {
   configDir?: string;
 }
 
-export interface LoadedConfig {
-  config: Config;
+export interface LoadedConfig<C> {
+  config: C;
   /** The group options chosen, e.g. `{ env: 'embedded' }`, for the record of a run. */
   groups: Record<string, string>;
 }
@@ -37,7 +49,10 @@ type Tree = Record<string, unknown>;
  * SDP_<SECTION>__<KEY> environment variables, then command-line overrides; interpolates
  * ${env:NAME,default}; validates. Every mistake is reported at once, with the key it concerns.
  */
-export function loadConfig(options: LoadOptions = {}): LoadedConfig {
+export function composeConfig<S extends ConfigSchema>(
+  schema: S,
+  options: LoadOptions = {},
+): LoadedConfig<z.output<S>> {
   const env = options.env ?? process.env;
   const configDir = options.configDir ?? DEFAULT_CONFIG_DIR;
   const groupNames = listGroups(configDir);
@@ -77,15 +92,15 @@ export function loadConfig(options: LoadOptions = {}): LoadedConfig {
     tree = merge(tree, global ? groupTree : { [group]: groupTree });
   }
 
-  for (const override of [...envOverrides(env, problems), ...keyOverrides]) {
+  for (const override of [...envOverrides(schema, env, problems), ...keyOverrides]) {
     tree = setPath(tree, override.path, override.value);
   }
 
   tree = interpolate(tree, env, [], problems) as Tree;
-  if (problems.length) throw new ConfigError(problems);
+  if (problems.length) throw configError(problems);
 
-  const result = configSchema.safeParse(tree);
-  if (!result.success) throw new ConfigError(describeIssues(result.error.issues));
+  const result = schema.safeParse(tree);
+  if (!result.success) throw configError(describeIssues(schema, result.error.issues));
   const chosen = Object.fromEntries([...groups].filter(([name]) => name !== '_self_'));
   return { config: result.data, groups: chosen };
 }
@@ -109,7 +124,7 @@ function readYaml(file: string): { tree: Tree; global: boolean } {
   const text = readFileSync(file, 'utf8');
   const tree = (parseYaml(text) ?? {}) as unknown;
   if (typeof tree !== 'object' || Array.isArray(tree)) {
-    throw new ConfigError([`${file}: expected a mapping at the top level`]);
+    throw configError([`${file}: expected a mapping at the top level`]);
   }
   // Hydra's package header: a group file merges under its group name unless it says global.
   return { tree: tree as Tree, global: /^#\s*@package\s+_global_\s*$/m.test(text) };
@@ -146,8 +161,8 @@ function setPath(tree: Tree, keys: string[], value: unknown): Tree {
 }
 
 /** The object schema found at a path of the root schema, for matching env variable names. */
-function shapeAt(keys: string[]): Record<string, z.ZodType> | undefined {
-  let schema: z.ZodType = configSchema;
+function shapeAt(root: ConfigSchema, keys: string[]): Record<string, z.ZodType> | undefined {
+  let schema: z.ZodType = root;
   for (const key of keys) {
     const shape = (schema as z.ZodObject).shape as Record<string, z.ZodType> | undefined;
     if (!shape?.[key]) return undefined;
@@ -159,14 +174,18 @@ function shapeAt(keys: string[]): Record<string, z.ZodType> | undefined {
 const normalise = (name: string) => name.replace(/_/g, '').toLowerCase();
 
 /** SDP_SERVER__PORT=9090 → server.port=9090 (`__` separates levels; case and `_` are ignored). */
-function envOverrides(env: NodeJS.ProcessEnv, problems: string[]): Override[] {
+function envOverrides(
+  schema: ConfigSchema,
+  env: NodeJS.ProcessEnv,
+  problems: string[],
+): Override[] {
   const overrides: Override[] = [];
   for (const [name, raw] of Object.entries(env)) {
     if (!name.startsWith('SDP_') || !name.includes('__') || raw === undefined) continue;
     const segments = name.slice(4).split('__');
     const keys: string[] = [];
     for (const segment of segments) {
-      const shape = shapeAt(keys);
+      const shape = shapeAt(schema, keys);
       const key = shape && Object.keys(shape).find((k) => normalise(k) === normalise(segment));
       if (!key) {
         const known = shape ? Object.keys(shape) : [];
@@ -222,11 +241,11 @@ function interpolate(
   return value;
 }
 
-function describeIssues(issues: z.core.$ZodIssue[]): string[] {
+function describeIssues(schema: ConfigSchema, issues: z.core.$ZodIssue[]): string[] {
   return issues.flatMap((issue) => {
     const where = issue.path.map(String);
     if (issue.code === 'unrecognized_keys') {
-      const known = Object.keys(shapeAt(where) ?? {});
+      const known = Object.keys(shapeAt(schema, where) ?? {});
       return issue.keys.map((key) => {
         const hint = closest(key, known);
         const full = [...where, key].join('.');

@@ -1,4 +1,5 @@
 import { parse as parseYaml } from 'yaml';
+import { DomainError } from '../errors.js';
 
 /** One `key=value` from the command line: a group choice (`env=production`) or a dotted key. */
 export interface Override {
@@ -15,7 +16,10 @@ export function parseOverrides(args: readonly string[]): Override[] {
   return args.map((text) => {
     const match = OVERRIDE.exec(text);
     if (!match) {
-      throw new Error(`Bad override "${text}": expected key=value, e.g. server.port=9090`);
+      throw DomainError.invalid(
+        `Bad override "${text}": expected key=value, e.g. server.port=9090`,
+        { code: 'config' },
+      );
     }
     return { path: match[1].split('.'), value: parseScalar(match[2]), text };
   });

@@ -1,4 +1,4 @@
-import { CsvFormatError } from './csv-format-error.js';
+import { csvFormatError } from './csv-format-error.js';
 
 /** How many leading bytes are sniffed for signs of a binary file. */
 const SNIFF_BYTES = 1024;
@@ -30,18 +30,18 @@ function startsWith(buffer: Uint8Array, bytes: number[]): boolean {
 function checkHead(head: Buffer, isWholeFile: boolean): void {
   for (const signature of KNOWN_BINARY_SIGNATURES) {
     if (startsWith(head, signature.bytes))
-      throw new CsvFormatError('binary', `Not a CSV file: ${signature.advice}.`);
+      throw csvFormatError('binary', `Not a CSV file: ${signature.advice}.`);
   }
   const nul = head.subarray(0, SNIFF_BYTES).indexOf(0);
   if (nul >= 0) {
-    throw new CsvFormatError(
+    throw csvFormatError(
       'binary',
       `Not a CSV file: it contains a NUL byte at byte ${nul + 1}, so it looks binary.`,
     );
   }
   if (isWholeFile) {
     const text = head.subarray(startsWith(head, UTF8_BOM) ? UTF8_BOM.length : 0).toString('utf8');
-    if (text.trim() === '') throw new CsvFormatError('empty', 'The CSV file is empty.');
+    if (text.trim() === '') throw csvFormatError('empty', 'The CSV file is empty.');
   }
 }
 
@@ -51,7 +51,7 @@ function checkHead(head: Buffer, isWholeFile: boolean): void {
  * the size limit. The size is counted while streaming so an oversized upload is stopped
  * without being buffered. Each chunk is decoded once: the text yielded is the text checked.
  *
- * @throws CsvFormatError
+ * @throws a CSV format error (`invalid`)
  */
 export async function* decodeCsvText(
   input: AsyncIterable<Buffer | string>,
@@ -69,7 +69,7 @@ export async function* decodeCsvText(
     try {
       return decoder.decode(chunk, { stream: !last });
     } catch {
-      throw new CsvFormatError(
+      throw csvFormatError(
         'encoding',
         `Not UTF-8 text: invalid byte sequence within bytes ${offset + 1}–${offset + chunk.length}; save the file as UTF-8 CSV.`,
       );
@@ -82,7 +82,7 @@ export async function* decodeCsvText(
     const offset = bytesRead;
     bytesRead += chunk.length;
     if (bytesRead > options.maxBytes) {
-      throw new CsvFormatError(
+      throw csvFormatError(
         'too-large',
         `The CSV file is larger than the limit of ${options.maxBytes} bytes.`,
       );

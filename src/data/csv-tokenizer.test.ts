@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CsvFormatError } from './csv-format-error.js';
+import { DomainError } from '../errors.js';
 import { CsvTokenizer, MAX_RECORD_CHARS, type CsvRecord } from './csv-tokenizer.js';
 
 /** Tokenizes `text` fed in pieces of `size` characters (every split point gets exercised). */
@@ -46,9 +46,9 @@ describe('CsvTokenizer', () => {
         return caught;
       }
     })();
-    expect(error).toBeInstanceOf(CsvFormatError);
-    expect((error as CsvFormatError).problem).toBe('malformed');
-    expect((error as CsvFormatError).message).toBe(
+    expect(error).toBeInstanceOf(DomainError);
+    expect((error as DomainError).code).toBe('malformed');
+    expect((error as DomainError).message).toBe(
       'Malformed CSV: a double quote opened on line 3 is never closed.',
     );
   });

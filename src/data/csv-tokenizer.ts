@@ -1,4 +1,4 @@
-import { CsvFormatError } from './csv-format-error.js';
+import { csvFormatError } from './csv-format-error.js';
 
 /** One CSV record: its cells as written (double-quoting undone) and the line it starts on. */
 export interface CsvRecord {
@@ -119,7 +119,7 @@ function countLineFeeds(text: string, from: number, to: number): number {
  * (one `split`). Matches csv-parse with `relax_quotes`, `relax_column_count` and
  * `skip_empty_lines`, except that line numbers count line feeds only.
  *
- * @throws CsvFormatError `malformed` for a quote never closed, or a record over MAX_RECORD_CHARS.
+ * @throws a CSV format error (`invalid`) `malformed` for a quote never closed, or a record over MAX_RECORD_CHARS.
  */
 export class CsvTokenizer {
   private rest = '';
@@ -160,7 +160,7 @@ export class CsvTokenizer {
       if (record === undefined) break;
       if (record === null) {
         const opened = line + countLineFeeds(text, pos, quote);
-        throw new CsvFormatError(
+        throw csvFormatError(
           'malformed',
           `Malformed CSV: a double quote opened on line ${opened} is never closed.`,
         );
@@ -173,7 +173,7 @@ export class CsvTokenizer {
     this.line = line;
     if (this.rest.length > MAX_RECORD_CHARS) {
       const quoteAt = this.rest.indexOf('"');
-      throw new CsvFormatError(
+      throw csvFormatError(
         'malformed',
         quoteAt === -1
           ? `Malformed CSV: line ${line} is longer than ${MAX_RECORD_CHARS} characters; lines must end with LF or CRLF.`

@@ -3,11 +3,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { databaseBackends } from '../../test/harness/backends.js';
-import { loadConfig } from '../config/load.js';
+import { loadConfig } from '../app/config.js';
 import { DatasetRepository } from './dataset-repository.js';
 import { devDatasetLocation } from './dev-dataset.js';
-import { IngestError, ingestCsvFile } from './ingest.js';
-import { CsvFormatError, formatKaggleCsv, loadKaggleCsvFile } from './kaggle-csv.js';
+import { isDomainError } from '../errors.js';
+import { ingestCsvFile } from './ingest.js';
+import { formatKaggleCsv, loadKaggleCsvFile } from './kaggle-csv.js';
 
 const { config } = loadConfig({ env: {} });
 const settings = config.data;
@@ -91,7 +92,7 @@ describe.each(databaseBackends)('ingest on $name', async (backend) => {
         (caught: unknown) => caught,
       );
       expect(error).toBeInstanceOf(Error);
-      expect(error instanceof IngestError || error instanceof CsvFormatError).toBe(true);
+      expect(isDomainError(error, 'invalid')).toBe(true);
       expect((error as Error).message).toMatch(message);
       expect((error as Error).message).not.toContain('\n');
       expect(await repository.tableCounts()).toEqual({ datasets: 0, rows: 0, quarantined: 0 });

@@ -3,7 +3,8 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Transform, type Readable } from 'node:stream';
-import type { Config } from '../config/schema.js';
+import { DomainError, isDomainError } from '../errors.js';
+import type { DataSettings } from './settings.js';
 import type {
   DatasetRepository,
   DatasetVersion,
@@ -13,11 +14,6 @@ import type {
 import { readKaggleCsvBatches, type KaggleRow } from './kaggle-csv.js';
 import { createRecordHasher } from './record-hash.js';
 import { ValidationRun, type ValidationReport } from './validate.js';
-
-/** A whole dataset refused: one line that says why. Nothing was stored. */
-export class IngestError extends Error {
-  override readonly name = 'IngestError';
-}
 
 export interface StoreResult {
   datasetId: string;
@@ -32,7 +28,7 @@ export interface StoreResult {
 }
 
 export interface StoreOptions {
-  settings: Config['data'];
+  settings: DataSettings;
   /** Store even when expectations of severity `fail` fail. */
   force?: boolean;
   /** The resolved configuration, recorded with the dataset. */
@@ -156,9 +152,9 @@ export async function storeDataset(
       }
 
       const total = stored + quarantined;
-      if (total === 0) throw new IngestError('The file has no data rows.');
+      if (total === 0) throw DomainError.invalid('The file has no data rows.');
       if (quarantined / total > maxQuarantineShare) {
-        throw new IngestError(
+        throw DomainError.invalid(
           `${quarantined} of ${total} rows (${percent(quarantined / total)}) are invalid, over the limit of ` +
             `${percent(maxQuarantineShare)} (data.maxQuarantineShare); nothing was stored. ` +
             `First problems: ${problems.join('; ')}`,
@@ -167,7 +163,7 @@ export async function storeDataset(
       const report = validation.finish();
       const failed = report.expectations.filter((result) => result.status === 'fail');
       if (failed.length && !options.force) {
-        throw new IngestError(
+        throw DomainError.invalid(
           `Validation failed: ${failed.map((result) => `${result.name} (${result.detail})`).join('; ')}. ` +
             'Nothing was stored; rerun with --force to store it anyway.',
         );
@@ -248,7 +244,7 @@ export async function ingestCsvFile(
 ): Promise<StoreResult> {
   const size = await fileSize(file);
   if (size > options.settings.maxFileBytes) {
-    throw new IngestError(
+    throw DomainError.invalid(
       `${file} is ${formatBytes(size)}, over the limit of ${formatBytes(options.settings.maxFileBytes)} (data.maxFileBytes).`,
     );
   }
@@ -274,11 +270,11 @@ export async function ingestCsvFile(
 async function fileSize(file: string): Promise<number> {
   try {
     const info = await stat(file);
-    if (!info.isFile()) throw new IngestError(`${file} is not a file.`);
+    if (!info.isFile()) throw DomainError.invalid(`${file} is not a file.`);
     return info.size;
   } catch (error) {
-    if (error instanceof IngestError) throw error;
-    throw new IngestError(
+    if (isDomainError(error)) throw error;
+    throw DomainError.invalid(
       `Cannot read ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}.`,
     );
   }

@@ -2,9 +2,9 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import { DomainError } from '../errors.js';
 import { devDatasetLocation } from './dev-dataset.js';
 import {
-  CsvFormatError,
   formatKaggleCsv,
   loadKaggleCsvFile,
   normalisedRecordHash,
@@ -93,16 +93,13 @@ async function rejection(line: string): Promise<KaggleRowRejected> {
   return row;
 }
 
-async function formatError(
-  input: string | Buffer | Buffer[],
-  options = {},
-): Promise<CsvFormatError> {
+async function formatError(input: string | Buffer | Buffer[], options = {}): Promise<DomainError> {
   const error = await readAll(input, options).then(
     () => undefined,
     (e: unknown) => e,
   );
-  expect(error).toBeInstanceOf(CsvFormatError);
-  return error as CsvFormatError;
+  expect(error).toBeInstanceOf(DomainError);
+  return error as DomainError;
 }
 
 describe('readKaggleCsv: both published variants', () => {
@@ -206,7 +203,7 @@ describe('readKaggleCsv: row errors name the column and the value', () => {
   });
 });
 
-describe('readKaggleCsv: whole-file errors throw one CsvFormatError', () => {
+describe('readKaggleCsv: whole-file errors throw one DomainError', () => {
   it.each([
     ['an empty file', '', 'empty', 'The CSV file is empty.'],
     ['a BOM and blank lines only', '\uFEFF\n\r\n  \n', 'empty', 'The CSV file is empty.'],
@@ -218,7 +215,7 @@ describe('readKaggleCsv: whole-file errors throw one CsvFormatError', () => {
     ],
   ])('%s', async (_name, text, problem, message) => {
     const error = await formatError(text);
-    expect(error.problem).toBe(problem);
+    expect(error.code).toBe(problem);
     expect(error.message).toBe(message);
   });
 
@@ -226,7 +223,7 @@ describe('readKaggleCsv: whole-file errors throw one CsvFormatError', () => {
     const error = await formatError(
       Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]),
     );
-    expect(error.problem).toBe('binary');
+    expect(error.code).toBe('binary');
     expect(error.message).toMatch(/NUL byte at byte 9/);
   });
 
@@ -236,20 +233,20 @@ describe('readKaggleCsv: whole-file errors throw one CsvFormatError', () => {
     ['an Excel workbook', Buffer.concat([Buffer.from('PK\x03\x04'), Buffer.alloc(40, 1)]), /Excel/],
   ])('%s, with advice', async (_name, bytes, advice) => {
     const error = await formatError(bytes);
-    expect(error.problem).toBe('binary');
+    expect(error.code).toBe('binary');
     expect(error.message).toMatch(advice);
   });
 
   it('text that is not UTF-8 (Latin-1) in the first KB', async () => {
     const error = await formatError(Buffer.from(csv(HEADER, rowWith('City', 'Kraków')), 'latin1'));
-    expect(error.problem).toBe('encoding');
+    expect(error.code).toBe('encoding');
     expect(error.message).toMatch(/^Not UTF-8 text: .*save the file as UTF-8 CSV\.$/);
   });
 
   it('invalid UTF-8 after the first KB', async () => {
     const rows = Array.from({ length: 30 }, () => UNQUOTED_ROWS[0]);
     const text = Buffer.from(csv(HEADER, ...rows, rowWith('City', 'Kraków')), 'latin1');
-    expect((await formatError(text)).problem).toBe('encoding');
+    expect((await formatError(text)).code).toBe('encoding');
   });
 
   it.each([
@@ -258,14 +255,14 @@ describe('readKaggleCsv: whole-file errors throw one CsvFormatError', () => {
   ])('a wrong delimiter (%j)', async (delimiter, named) => {
     const swap = (line: string) => line.replaceAll(',', delimiter);
     const error = await formatError(csv(swap(HEADER), swap(UNQUOTED_ROWS[0])));
-    expect(error.problem).toBe('delimiter');
+    expect(error.code).toBe('delimiter');
     expect(error.message).toContain(`separated by ${named}`);
     expect(error.message).toContain('must be comma-separated');
   });
 
   it('a renamed column, with the closest expected name', async () => {
     const error = await formatError(csv(HEADER.replace('CGPA', 'GPA'), UNQUOTED_ROWS[0]));
-    expect(error.problem).toBe('header');
+    expect(error.code).toBe('header');
     expect(error.message).toBe(
       "CSV header does not match the Student Depression Dataset: unknown column 'GPA' (did you mean 'CGPA'?).",
     );
@@ -286,7 +283,7 @@ describe('readKaggleCsv: whole-file errors throw one CsvFormatError', () => {
 
   it('a single-column text file', async () => {
     const error = await formatError('hello world\nsecond line\n');
-    expect(error.problem).toBe('header');
+    expect(error.code).toBe('header');
     expect(error.message).toMatch(/single column 'hello world'/);
   });
 
@@ -307,9 +304,9 @@ describe('readKaggleCsv: whole-file errors throw one CsvFormatError', () => {
         return e;
       }
     })();
-    expect(error).toBeInstanceOf(CsvFormatError);
-    expect((error as CsvFormatError).problem).toBe('too-large');
-    expect((error as CsvFormatError).message).toBe(
+    expect(error).toBeInstanceOf(DomainError);
+    expect((error as DomainError).code).toBe('too-large');
+    expect((error as DomainError).message).toBe(
       'The CSV file is larger than the limit of 50000 bytes.',
     );
     expect(chunksRead).toBeLessThan(10);
@@ -319,7 +316,7 @@ describe('readKaggleCsv: whole-file errors throw one CsvFormatError', () => {
     const error = await formatError(
       csv(HEADER, UNQUOTED_ROWS[0], rowWith('City', '"Pune'), UNQUOTED_ROWS[1]),
     );
-    expect(error.problem).toBe('malformed');
+    expect(error.code).toBe('malformed');
     expect(error.message).toBe('Malformed CSV: a double quote opened on line 3 is never closed.');
   });
 });

@@ -3,7 +3,7 @@ import type { Readable } from 'node:stream';
 import type { z } from 'zod';
 import { closest } from '../config/suggest.js';
 import { decodeCsvText } from './csv-byte-guard.js';
-import { CsvFormatError } from './csv-format-error.js';
+import { csvFormatError } from './csv-format-error.js';
 import { CsvTokenizer, type CsvRecord } from './csv-tokenizer.js';
 import {
   KAGGLE_COLUMN_OF_FIELD,
@@ -17,7 +17,6 @@ import { compileFieldChecks, REJECT, type FieldCheck } from '../platform/schema-
 import { labelledRespondentSchema } from './record.js';
 import type { LabelledRespondent } from './record.js';
 
-export { CsvFormatError } from './csv-format-error.js';
 export type { CsvFormatProblem } from './csv-format-error.js';
 export { formatKaggleCsv, formatKaggleCsvLines } from './kaggle-csv-format.js';
 export type { KaggleCsvVariant, FormatKaggleCsvOptions } from './kaggle-csv-format.js';
@@ -42,7 +41,7 @@ export interface KaggleRowRejected {
 export type KaggleRow = KaggleRowAccepted | KaggleRowRejected;
 
 export interface ReadKaggleCsvOptions {
-  /** Stop with a `too-large` CsvFormatError once more bytes than this are read. Default 1 GiB. */
+  /** Stop with a `too-large` CSV format error once more bytes than this are read. Default 1 GiB. */
   maxBytes?: number;
 }
 
@@ -117,12 +116,12 @@ function planColumns(header: string[]): ColumnPlan {
   if (header.length === 1) {
     const suspect = SUSPECT_DELIMITERS.find(([char]) => header[0].includes(char));
     if (suspect) {
-      throw new CsvFormatError(
+      throw csvFormatError(
         'delimiter',
         `Wrong delimiter: the header is separated by ${suspect[1]}s ('${suspect[0] === '\t' ? '\\t' : suspect[0]}'); the file must be comma-separated.`,
       );
     }
-    throw new CsvFormatError(
+    throw csvFormatError(
       'header',
       `CSV header has a single column ${quoteName(header[0].slice(0, 60))}; expected ${KAGGLE_HEADER.length} comma-separated columns starting with 'id,Gender,Age'.`,
     );
@@ -139,7 +138,7 @@ function planColumns(header: string[]): ColumnPlan {
   const missing = KAGGLE_HEADER.filter((name) => !seen.has(name));
   if (missing.length > 0 || unexpected.length > 0 || duplicates.length > 0) {
     if (missing.length > KAGGLE_HEADER.length / 2) {
-      throw new CsvFormatError(
+      throw csvFormatError(
         'header',
         `CSV header does not match the Student Depression Dataset: only ${KAGGLE_HEADER.length - missing.length} of its ${KAGGLE_HEADER.length} columns found (expected 'id,Gender,Age,City,…,Depression').`,
       );
@@ -159,7 +158,7 @@ function planColumns(header: string[]): ColumnPlan {
         `missing column${unmatched.length > 1 ? 's' : ''} ${unmatched.map(quoteName).join(', ')}`,
       );
     for (const name of duplicates) parts.push(`duplicate column ${quoteName(name)}`);
-    throw new CsvFormatError(
+    throw csvFormatError(
       'header',
       `CSV header does not match the Student Depression Dataset: ${parts.join('; ')}.`,
     );
@@ -320,7 +319,7 @@ function toRow(cells: Cell[], line: number, plan: ColumnPlan): KaggleRow {
  *
  * Bad rows are yielded as `ok: false` with a reason; whole-file problems (empty, binary,
  * not UTF-8, wrong delimiter, header mismatch, too large, unclosed quote) throw one
- * `CsvFormatError`, possibly after earlier rows were yielded, so an ingest should be one
+ * a CSV format error, possibly after earlier rows were yielded, so an ingest should be one
  * transaction.
  *
  * @example
@@ -341,7 +340,7 @@ export async function* readKaggleCsv(
  * with `highWaterMark: 1 << 20`) as one array, which saves the per-row cost of an async
  * iteration for callers that handle many rows.
  *
- * @throws CsvFormatError as `readKaggleCsv`.
+ * @throws a CSV format error (`invalid`) as `readKaggleCsv`.
  */
 export async function* readKaggleCsvBatches(
   input: Readable | AsyncIterable<Buffer | string>,
@@ -375,9 +374,8 @@ export async function* readKaggleCsvBatches(
   }
   const rows = toRows(tokenizer.end());
   if (rows.length > 0) yield rows;
-  if (!plan) throw new CsvFormatError('empty', 'The CSV file is empty.');
-  if (dataRows === 0)
-    throw new CsvFormatError('empty', 'The CSV file has a header but no data rows.');
+  if (!plan) throw csvFormatError('empty', 'The CSV file is empty.');
+  if (dataRows === 0) throw csvFormatError('empty', 'The CSV file has a header but no data rows.');
 }
 
 /** Everything read from one file: valid records with their source ids (same order), and rejected rows. */
@@ -390,7 +388,7 @@ export interface LoadedKaggleCsv {
 /**
  * Reads a whole Kaggle CSV file into memory (22k rows ≈ a few MB); use `readKaggleCsv` to stream.
  *
- * @throws CsvFormatError for whole-file problems.
+ * @throws a CSV format error (`invalid`) for whole-file problems.
  */
 export async function loadKaggleCsvFile(
   path: string,

@@ -59,6 +59,11 @@ export interface Classifier extends Estimator {
   contributions(X: TabularInput): Contributions;
   /** Problems found while fitting, such as a solver that did not converge. */
   readonly warnings: readonly string[];
+  /**
+   * Metric series recorded while fitting, by name, one value per step (e.g. the loss after
+   * each boosting round), for tracking; absent for estimators that fit in one go.
+   */
+  readonly fitSeries?: Readonly<Record<string, readonly number[]>>;
 }
 
 export function isTransformer(estimator: Estimator): estimator is Transformer {

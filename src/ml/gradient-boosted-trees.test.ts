@@ -71,13 +71,13 @@ describe('GradientBoostedTrees', () => {
     const { X, y } = logisticProblem(12_000, [0.8, -0.5], 0, 5);
     const model = new GradientBoostedTrees({ maxIter: 300 }).fit(X, y); // 'auto': on above 10,000 rows
     expect(model.nIter).toBeLessThan(300);
-    const { train, validation } = model.lossCurve;
+    const { train_loss: train, validation_loss: validation = [] } = model.fitSeries;
     expect(train).toHaveLength(model.nIter + 1);
     expect(validation).toHaveLength(model.nIter + 1);
     expect(train[train.length - 1]).toBeLessThan(train[0]);
     const noStop = new GradientBoostedTrees({ maxIter: 20, earlyStopping: false }).fit(X, y);
     expect(noStop.nIter).toBe(20);
-    expect(noStop.lossCurve.validation).toEqual([]);
+    expect(noStop.fitSeries.validation_loss).toBeUndefined();
   });
 
   it('is deterministic for a seed with row and feature subsampling, and the seed matters', () => {

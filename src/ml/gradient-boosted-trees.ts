@@ -111,10 +111,13 @@ export class GradientBoostedTrees
     return this.fittedState().trees.length;
   }
 
-  /** Per-iteration losses, for a tracking metric series (index 0 is before the first tree). */
-  get lossCurve(): { train: readonly number[]; validation: readonly number[] } {
+  /** Per-iteration losses (index 0 is before the first tree); no validation loss without early stopping. */
+  get fitSeries(): { train_loss: readonly number[]; validation_loss?: readonly number[] } {
     const { trainLoss, validationLoss } = this.fittedState();
-    return { train: [...trainLoss], validation: [...validationLoss] };
+    return {
+      train_loss: [...trainLoss],
+      ...(validationLoss.length ? { validation_loss: [...validationLoss] } : {}),
+    };
   }
 
   fit(X: TabularInput, y?: Labels): this {

@@ -28,12 +28,16 @@ const paramValue: z.ZodType<Params[string]> = z.lazy(() =>
   ]),
 );
 
+/** The model families sdp can train: the one list config, tuning and artifacts refer to. */
+export const MODEL_FAMILIES = ['logistic', 'gbdt'] as const;
+export type ModelFamily = (typeof MODEL_FAMILIES)[number];
+
 /**
  * What to train: the model family, its hyperparameters, and optional preprocessing
  * hyperparameters as pipeline paths (e.g. `{ 'preprocess.categorical.minFrequency': 20 }`).
  */
 export const modelSpecSchema = z.strictObject({
-  model: z.enum(['logistic', 'gbdt']),
+  model: z.enum(MODEL_FAMILIES),
   params: z.record(z.string(), paramValue).default({}),
   preprocessing: z.record(z.string(), paramValue).default({}),
   /**

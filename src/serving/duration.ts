@@ -1,3 +1,5 @@
+import { DomainError } from '../errors.js';
+
 const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
 /**
@@ -6,7 +8,7 @@ const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 
  */
 export function parseDuration(text: string): number {
   const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(text.trim());
-  if (!match) throw new RangeError(`"${text}" is not a duration like 500ms, 90s, 10m or 1h`);
+  if (!match) throw DomainError.invalid(`"${text}" is not a duration like 500ms, 90s, 10m or 1h`);
   return Math.round(Number(match[1]) * UNITS[match[2]]);
 }
 

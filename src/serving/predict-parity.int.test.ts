@@ -6,12 +6,11 @@ import { createTestDatabase } from '../../test/harness/context.js';
 import { createApp } from '../app/http-app.js';
 import { openRuntime, type Runtime } from '../app/runtime.js';
 import { buildProgram } from '../cli/main.js';
-import { loadConfig } from '../config/load.js';
+import { loadConfig } from '../app/config.js';
 import { devDatasetLocation } from '../data/dev-dataset.js';
-import { resolveDataset } from '../app/dataset-source.js';
 import type { App } from '../platform/http/server.js';
-import { createLogger } from '../platform/log.js';
-import { readLabelledData, type LabelledData } from '../training/labelled-data.js';
+import { createLogger } from '../platform/log/logger.js';
+import { readLabelledData, resolveDataset, type LabelledData } from '../app/dataset-source.js';
 import { trainModel } from '../training/train-model.js';
 
 const dev = devDatasetLocation();
@@ -37,15 +36,12 @@ describe.skipIf(!dev.exists)(
         env: {},
         overrides: [...overrides, 'train.folds=2', 'model.parallelism=1'],
       });
-      runtime = await openRuntime({ config, log: createLogger(config) });
+      runtime = await openRuntime(config, { log: createLogger(config.log) });
       app = await createApp(runtime, 'test');
-      const dataset = await resolveDataset(runtime.services.datasets, dev.path, {
-        settings: config.data,
-        config: {},
-      });
-      await trainModel(runtime.services, { dataset, config, codeVersion: 'sdp@test' });
-      await runtime.serving.predictions.refresh();
-      data = await readLabelledData(runtime.services.datasets, dev.path);
+      const dataset = await resolveDataset(runtime, dev.path);
+      await trainModel(runtime, { dataset, config, codeVersion: 'sdp@test' });
+      await runtime.predictions.refresh();
+      data = await readLabelledData(runtime, dev.path);
     });
     afterAll(async () => {
       await app?.close();

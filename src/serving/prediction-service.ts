@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { Respondent } from '../data/record.js';
-import type { Logger } from '../platform/log.js';
+import type { Logger } from '../platform/log/logger.js';
 import type { RegistryService } from '../tracking/registry-service.js';
-import type { ServingConfig } from './config-schema.js';
-import { ServingError } from './errors.js';
+import type { ServingSettings } from './settings.js';
+import { DomainError, isDomainError } from '../errors.js';
 import type { ModelCache } from './model-cache.js';
 import type { PredictionLog, PredictionLogStats } from './prediction-log.js';
 import type { PredictionLogRepository } from './prediction-log-repository.js';
@@ -39,11 +39,6 @@ export interface PredictionResult {
   contributions: FeatureContribution[];
 }
 
-export interface PredictOptions {
-  /** Sticky routing and feedback key: the survey's submission id, or a client's header. */
-  requestKey?: string;
-}
-
 /** What the service is serving right now. */
 export interface ServingStatus {
   model: string;
@@ -65,7 +60,7 @@ export interface ServedCount {
 }
 
 export interface PredictionServiceDependencies {
-  config: ServingConfig;
+  config: ServingSettings;
   registry: RegistryService;
   cache: ModelCache;
   predictionLog: PredictionLog;
@@ -82,7 +77,7 @@ export interface PredictionServiceDependencies {
  * asynchronous prediction log, and joins ground truth that arrives later.
  *
  * @example
- * const result = await service.predict(record, { requestKey: submissionId });
+ * const result = service.predict(record, submissionId);
  * // … once the PHQ-9 is scored:
  * await service.recordOutcome(submissionId, phq9 >= 10 ? 1 : 0);
  */
@@ -101,12 +96,12 @@ export class PredictionService {
   constructor(private readonly deps: PredictionServiceDependencies) {}
 
   /** Loads the current versions, then keeps them (and the rollout) fresh in the background. */
-  async start(options: { analyseRollouts: boolean }): Promise<void> {
+  async start(options: { analyzeRollouts: boolean }): Promise<void> {
     await this.refresh();
     const { refreshIntervalMs, rollout } = this.deps.config;
     this.timers.push(setInterval(() => void this.refresh(), refreshIntervalMs));
-    if (options.analyseRollouts) {
-      this.timers.push(setInterval(() => void this.analyseRollout(), rollout.checkIntervalMs));
+    if (options.analyzeRollouts) {
+      this.timers.push(setInterval(() => void this.analyzeRollout(), rollout.checkIntervalMs));
     }
     for (const timer of this.timers) timer.unref();
   }
@@ -116,18 +111,15 @@ export class PredictionService {
     return this.table !== null;
   }
 
-  /** Scores one record (see `predictNow`); async for callers that prefer a promise. */
-  async predict(record: Respondent, options: PredictOptions = {}): Promise<PredictionResult> {
-    return this.predictNow(record, options.requestKey ?? randomUUID());
-  }
-
   /**
-   * Scores one already-validated record synchronously: the hot path of POST /v1/predict.
-   * Routing reads the table once, so an alias change mid-request cannot split a request
-   * between versions. A failing challenger falls back to the champion (and is logged as an
-   * error of the challenger), so a canary never fails a caller.
+   * Scores one already-validated record, synchronously: the hot path of POST /v1/predict.
+   * `requestKey` (the survey's submission id, or a client's header; default a random one)
+   * makes canary routing sticky and is the key feedback joins on. Routing reads the table
+   * once, so an alias change mid-request cannot split a request between versions. A failing
+   * challenger falls back to the champion (and is logged as an error of the challenger), so
+   * a canary never fails a caller.
    */
-  predictNow(record: Respondent, requestKey: string): PredictionResult {
+  predict(record: Respondent, requestKey: string = randomUUID()): PredictionResult {
     const table = this.requireTable();
     return this.answer(
       table,
@@ -183,9 +175,9 @@ export class PredictionService {
    */
   async recordOutcome(requestKey: string, label: 0 | 1): Promise<boolean> {
     if (label !== 0 && label !== 1)
-      throw ServingError.invalid(`label must be 0 or 1, got ${String(label)}`);
+      throw DomainError.invalid(`label must be 0 or 1, got ${String(label)}`);
     if (!requestKey || requestKey.length > 200)
-      throw ServingError.invalid('requestKey must be 1–200 characters');
+      throw DomainError.invalid('requestKey must be 1–200 characters');
     await this.deps.logRepository.upsertFeedback(requestKey, label);
     return (
       this.deps.predictionLog.hasPending(requestKey) ||
@@ -259,7 +251,7 @@ export class PredictionService {
   private requireTable(): RoutingTable {
     const table = this.table;
     if (!table) {
-      throw ServingError.unavailable(
+      throw DomainError.unavailable(
         `No champion of "${this.deps.config.model}" is loaded yet${this.lastRefreshError ? ` (${this.lastRefreshError})` : ''}; train one with \`sdp train\``,
       );
     }
@@ -353,9 +345,9 @@ export class PredictionService {
     }
   }
 
-  private async analyseRollout(): Promise<void> {
+  private async analyzeRollout(): Promise<void> {
     try {
-      const analysis = await this.deps.rollouts.analyseIfDue(this.deps.config.model);
+      const analysis = await this.deps.rollouts.analyzeIfDue(this.deps.config.model);
       if (analysis) {
         this.deps.log?.info(
           { 'rollout.id': analysis.rolloutId, 'rollout.outcome': analysis.outcome },
@@ -370,7 +362,14 @@ export class PredictionService {
 
   private async loadTable(): Promise<RoutingTable | null> {
     const { config, registry, cache, rolloutRepository } = this.deps;
-    const champion = await registry.resolveVersion(`${config.model}@champion`).catch(() => null);
+    // Only a champion that does not exist empties the table. Any other failure (the database
+    // away for a moment) propagates to `refresh`, which keeps serving what is loaded.
+    const champion = await registry
+      .resolveVersion(`${config.model}@champion`)
+      .catch((error: unknown) => {
+        if (isDomainError(error, 'not_found')) return null;
+        throw error;
+      });
     if (!champion) return null;
     const rollout = await rolloutRepository.findOpen(config.model);
     const championModel = await cache.get(config.model, champion.version);

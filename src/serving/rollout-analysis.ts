@@ -1,5 +1,5 @@
 import type { Respondent } from '../data/record.js';
-import type { ServingConfig } from './config-schema.js';
+import type { ServingSettings } from './settings.js';
 import type { LoggedPrediction } from './prediction-log-repository.js';
 import type { ServingModel } from './serving-model.js';
 import {
@@ -12,7 +12,7 @@ import {
 } from './statistics.js';
 import type { RolloutOutcome } from './tables.js';
 
-export type AnalysisThresholds = ServingConfig['rollout'];
+export type AnalysisThresholds = ServingSettings['rollout'];
 
 /** The result of judging one step: the outcome, why, and the numbers behind it. */
 export interface StepVerdict {

@@ -1,4 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
+import { DomainError } from '../errors.js';
+import { isUniqueViolation } from '../platform/db/errors.js';
 import { toJson } from '../platform/db/columns.js';
 import type { Database } from '../platform/db/schema.js';
 import type {
@@ -46,6 +48,7 @@ export const OPEN_STATUSES: readonly RolloutStatus[] = ['active', 'paused'];
 export class RolloutRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
+  /** Stores a new rollout; a conflict when the model already has an open one (a lost race). */
   async insert(
     rollout: Omit<Rollout, 'startedAt' | 'stepStartedAt' | 'endedAt' | 'statusReason'>,
   ): Promise<Rollout> {
@@ -65,7 +68,13 @@ export class RolloutRepository {
         created_by: rollout.createdBy,
       })
       .returningAll()
-      .executeTakeFirstOrThrow();
+      .executeTakeFirstOrThrow()
+      .catch((error: unknown) => {
+        // The unique index on open rollouts: another start won the race.
+        if (isUniqueViolation(error))
+          throw DomainError.conflict(`"${rollout.model}" already has an open rollout`);
+        throw error;
+      });
     return toRollout(row);
   }
 

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { AliasEvent } from '../tracking/registry-repository.js';
 import { PREVIOUS, type RegistryService } from '../tracking/registry-service.js';
-import type { ServingConfig } from './config-schema.js';
-import { ServingError } from './errors.js';
+import type { ServingSettings } from './settings.js';
+import { DomainError, isDomainError } from '../errors.js';
 import type { PredictionLogRepository } from './prediction-log-repository.js';
 import { judgeStep } from './rollout-analysis.js';
 import type { Rollout, RolloutAnalysis, RolloutRepository } from './rollout-repository.js';
@@ -47,7 +47,7 @@ export class RolloutService {
     private readonly predictions: PredictionLogRepository,
     private readonly registry: RegistryService,
     private readonly loadModel: (model: string, version: number) => Promise<ServingModel>,
-    private readonly config: ServingConfig['rollout'],
+    private readonly config: ServingSettings['rollout'],
     private readonly parseInterval: (text: string) => number,
   ) {}
 
@@ -55,44 +55,39 @@ export class RolloutService {
     const champion = await this.registry.resolveVersion(`${input.model}@${CHAMPION}`);
     await this.registry.getVersion(input.model, input.challengerVersion);
     if (champion.version === input.challengerVersion) {
-      throw ServingError.conflict(
+      throw DomainError.conflict(
         `Version ${input.challengerVersion} is already the champion of "${input.model}"`,
       );
     }
     const open = await this.repository.findOpen(input.model);
     if (open) {
-      throw ServingError.conflict(
+      throw DomainError.conflict(
         `"${input.model}" already has an open rollout (${open.id}, version ${open.challengerVersion}, ${open.status}); promote, abort or roll it back first`,
       );
     }
     // A shadow rollout is one step: every (sampled) request is scored by both versions.
     const steps = input.mode === 'shadow' ? [100] : (input.steps ?? this.config.defaultSteps);
     if (steps.some((w, i) => !(w > 0 && w <= 100) || (i > 0 && w <= steps[i - 1]))) {
-      throw ServingError.invalid(
+      throw DomainError.invalid(
         `Canary steps must increase within (0, 100], got ${steps.join(',')}`,
       );
     }
     const sampleRate = input.sampleRate ?? this.config.shadowSampleRate;
     if (!(sampleRate > 0 && sampleRate <= 1))
-      throw ServingError.invalid('sample rate must be in (0, 1]');
-    const rollout = await this.repository
-      .insert({
-        id: `ro_${randomUUID().replaceAll('-', '').slice(0, 16)}`,
-        model: input.model,
-        mode: input.mode,
-        championVersion: champion.version,
-        challengerVersion: input.challengerVersion,
-        steps,
-        stepIndex: 0,
-        sampleRate,
-        intervalMs: input.intervalMs ?? this.parseInterval(this.config.defaultInterval),
-        status: 'active',
-        createdBy: input.actor,
-      })
-      .catch((error: unknown) => {
-        // The unique index on open rollouts: another start won the race.
-        throw ServingError.conflict(`Could not start the rollout: ${(error as Error).message}`);
-      });
+      throw DomainError.invalid('sample rate must be in (0, 1]');
+    const rollout = await this.repository.insert({
+      id: `ro_${randomUUID().replaceAll('-', '').slice(0, 16)}`,
+      model: input.model,
+      mode: input.mode,
+      championVersion: champion.version,
+      challengerVersion: input.challengerVersion,
+      steps,
+      stepIndex: 0,
+      sampleRate,
+      intervalMs: input.intervalMs ?? this.parseInterval(this.config.defaultInterval),
+      status: 'active',
+      createdBy: input.actor,
+    });
     await this.registry.setAlias(input.model, CHALLENGER, input.challengerVersion, {
       actor: input.actor,
       reason: `${input.mode} rollout ${rollout.id} started`,
@@ -116,7 +111,7 @@ export class RolloutService {
   }
 
   /** Judges the active rollout's step when its interval has passed (the background check). */
-  async analyseIfDue(model: string, now = new Date()): Promise<RolloutAnalysis | null> {
+  async analyzeIfDue(model: string, now = new Date()): Promise<RolloutAnalysis | null> {
     const rollout = await this.repository.findOpen(model);
     if (!rollout || rollout.status !== 'active') return null;
     if (now.getTime() - rollout.stepStartedAt.getTime() < rollout.intervalMs) return null;
@@ -124,7 +119,7 @@ export class RolloutService {
   }
 
   /** Judges the open rollout's current step now, whatever its interval (`sdp rollout analyze`). */
-  async analyseNow(model: string): Promise<RolloutAnalysis | null> {
+  async analyze(model: string): Promise<RolloutAnalysis | null> {
     const rollout = await this.requireOpen(model);
     return this.judge(rollout);
   }
@@ -149,7 +144,7 @@ export class RolloutService {
         reason: `${reason} (${actor})`,
       }))
     ) {
-      throw ServingError.conflict('The rollout changed meanwhile; look at `sdp rollout status`');
+      throw DomainError.conflict('The rollout changed meanwhile; look at `sdp rollout status`');
     }
     await this.dropChallengerAlias(model, actor, `rollout ${rollout.id} aborted: ${reason}`);
     return (await this.repository.find(rollout.id))!;
@@ -170,9 +165,14 @@ export class RolloutService {
       await this.finish(open, 'rollback', [`${reason} (${actor})`], {}, actor);
       return { rollout: (await this.repository.find(open.id))!, champion: open.championVersion };
     }
-    const previous = await this.registry.resolveVersion(`${model}@${PREVIOUS}`).catch(() => null);
+    const previous = await this.registry
+      .resolveVersion(`${model}@${PREVIOUS}`)
+      .catch((error: unknown) => {
+        if (isDomainError(error, 'not_found')) return null;
+        throw error;
+      });
     if (!previous)
-      throw ServingError.notFound(
+      throw DomainError.notFound(
         `"${model}" has no open rollout and no "${PREVIOUS}" version to roll back to`,
       );
     await this.registry.setAlias(model, CHAMPION, previous.version, { actor, reason });
@@ -183,7 +183,7 @@ export class RolloutService {
   async resume(model: string): Promise<Rollout> {
     const rollout = await this.requireOpen(model);
     if (rollout.status !== 'paused')
-      throw ServingError.conflict(`Rollout ${rollout.id} is ${rollout.status}, not paused`);
+      throw DomainError.conflict(`Rollout ${rollout.id} is ${rollout.status}, not paused`);
     await this.repository.transition(rollout.id, rollout, { status: 'active', reason: null });
     return (await this.repository.find(rollout.id))!;
   }
@@ -273,7 +273,7 @@ export class RolloutService {
   private async requireOpen(model: string): Promise<Rollout> {
     const rollout = await this.repository.findOpen(model);
     if (!rollout)
-      throw ServingError.notFound(
+      throw DomainError.notFound(
         `"${model}" has no active or paused rollout (start one with \`sdp rollout start\`)`,
       );
     return rollout;

@@ -4,13 +4,14 @@ import type { DatabaseBackend } from '../../test/harness/backends.js';
 import { buildProgram } from '../cli/main.js';
 import { openDatabase } from '../platform/db/database.js';
 import { migrateToLatest } from '../platform/db/migrate.js';
-import { createServing, type ServingParts } from './create-serving.js';
+import { pino } from 'pino';
+import { openRuntime, type Runtime } from '../app/runtime.js';
 import { ANALYSIS_ACTOR } from './rollout-service.js';
 import { MODEL, openServingFixture, type ServingFixture } from './testing/serving-fixture.js';
 
 describe('automated rollouts with two real model versions (postgres)', () => {
   let fixture: ServingFixture;
-  let serving: ServingParts;
+  let serving: Runtime;
   let sent = 0;
   let databaseUrl = '';
   /** PostgreSQL, keeping the URL so that `sdp rollout status` can read the same database. */
@@ -18,10 +19,7 @@ describe('automated rollouts with two real model versions (postgres)', () => {
     name: 'postgres',
     async open() {
       databaseUrl = await createTestDatabase();
-      const handle = await openDatabase({
-        database: { url: databaseUrl, poolSize: 5 },
-        dataDir: '.',
-      });
+      const handle = await openDatabase({ url: databaseUrl, poolSize: 5 }, '.');
       await migrateToLatest(handle.db);
       return { handle, cleanup: () => handle.close() };
     },
@@ -29,17 +27,10 @@ describe('automated rollouts with two real model versions (postgres)', () => {
 
   beforeAll(async () => {
     fixture = await openServingFixture(postgres);
-    const { services, database, config } = fixture;
-    serving = createServing({
-      db: database.db,
-      registry: services.registry,
-      blobs: services.blobs,
-      config: config.serving,
-    });
-    await serving.predictions.start({ analyseRollouts: false });
+    serving = fixture.runtime;
+    await serving.predictions.start({ analyzeRollouts: false });
   });
   afterAll(async () => {
-    await serving?.predictions.close();
     await fixture?.cleanup();
   });
 
@@ -49,7 +40,7 @@ describe('automated rollouts with two real model versions (postgres)', () => {
     for (let i = 0; i < n; i++, sent++) {
       const { depression, ...record } = fixture.traffic[sent % fixture.traffic.length];
       const key = `submission-${sent}`;
-      await serving.predictions.predict(record, { requestKey: key });
+      serving.predictions.predict(record, key);
       await serving.predictions.recordOutcome(key, depression);
     }
     await serving.predictions.flushLog();
@@ -64,9 +55,9 @@ describe('automated rollouts with two real model versions (postgres)', () => {
       intervalMs: 3_600_000,
       actor: 'test',
     });
-    expect(await serving.rollouts.analyseIfDue(MODEL)).toBeNull(); // interval not over yet
+    expect(await serving.rollouts.analyzeIfDue(MODEL)).toBeNull(); // interval not over yet
     await traffic(50);
-    const analysis = await serving.rollouts.analyseNow(MODEL);
+    const analysis = await serving.rollouts.analyze(MODEL);
     expect(analysis).toMatchObject({ outcome: 'inconclusive' });
     expect(analysis!.reasons[0]).toMatch(/challenger predictions in this step; at least 200/);
     expect((await serving.rollouts.status(MODEL)).rollout?.status).toBe('paused');
@@ -83,7 +74,7 @@ describe('automated rollouts with two real model versions (postgres)', () => {
       actor: 'test',
     });
     await traffic(700);
-    const analysis = await serving.rollouts.analyseNow(MODEL);
+    const analysis = await serving.rollouts.analyze(MODEL);
     expect(analysis?.outcome).toBe('rollback');
     expect(analysis!.reasons.join(' ')).toMatch(/challenger is worse: ROC-AUC .* DeLong p=/);
 
@@ -130,7 +121,7 @@ describe('automated rollouts with two real model versions (postgres)', () => {
 
   it('promotes a better challenger step by step, keeping the old champion as previous', async () => {
     // An operator made the bad version champion; the good one now has to earn its place.
-    await fixture.services.registry.setAlias(MODEL, 'champion', fixture.bad, {
+    await fixture.runtime.registry.setAlias(MODEL, 'champion', fixture.bad, {
       actor: 'test',
       reason: 'set up a weak champion',
     });
@@ -143,14 +134,14 @@ describe('automated rollouts with two real model versions (postgres)', () => {
       actor: 'test',
     });
     await traffic(700);
-    const first = await serving.rollouts.analyseNow(MODEL);
+    const first = await serving.rollouts.analyze(MODEL);
     expect(first?.outcome).toBe('continue');
     expect(first!.reasons.join(' ')).toMatch(/quality holds/);
     await serving.predictions.refresh();
     expect(serving.predictions.status()).toMatchObject({ mode: 'canary', weight: 100 });
 
     await traffic(400);
-    const second = await serving.rollouts.analyseNow(MODEL);
+    const second = await serving.rollouts.analyze(MODEL);
     expect(second?.outcome).toBe('promote');
     const status = await serving.rollouts.status(MODEL);
     expect(status.rollout?.status).toBe('promoted');
@@ -176,7 +167,7 @@ describe('automated rollouts with two real model versions (postgres)', () => {
       'complaints from the wellbeing team',
     );
     expect(result).toEqual({ rollout: null, champion: fixture.bad });
-    const history = await fixture.services.registry.aliasHistory(MODEL, 5);
+    const history = await fixture.runtime.registry.aliasHistory(MODEL, 5);
     expect(history.find((e) => e.alias === 'champion')).toMatchObject({
       toVersion: fixture.bad,
       actor: 'ana',
@@ -200,19 +191,18 @@ describe('automated rollouts with two real model versions (postgres)', () => {
         actor: 'test',
       }),
     ).rejects.toThrow(/already has an open rollout/);
-    const { services, database, config } = fixture;
-    const restarted = createServing({
-      db: database.db,
-      registry: services.registry,
-      blobs: services.blobs,
-      config: config.serving,
+    // Another process over the same database, as after a restart.
+    const restarted = await openRuntime(fixture.config, {
+      log: pino({ level: 'silent' }),
+      database: fixture.database,
+      migrate: false,
     });
-    await restarted.predictions.start({ analyseRollouts: false });
+    await restarted.predictions.start({ analyzeRollouts: false });
     expect(restarted.predictions.status()).toMatchObject({
       mode: 'shadow',
       challenger: { version: fixture.good },
     });
-    await restarted.predictions.close();
+    await restarted.close();
     await serving.rollouts.abort(MODEL, 'test');
   });
 });

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { HttpProblem, problemSchema } from '../platform/http/problem.js';
+import { problemSchema } from '../platform/http/problem.js';
 import type { App, RouteModule } from '../platform/http/server.js';
-import type { ServingConfig } from './config-schema.js';
-import { ServingError } from './errors.js';
+import type { ServingSettings } from './settings.js';
+import { DomainError } from '../errors.js';
 import { batchJson, predictionJson } from './prediction-json.js';
 import type { PredictionResult, PredictionService } from './prediction-service.js';
 import {
@@ -33,23 +33,17 @@ const isPrediction = (data: unknown): data is PredictionResult =>
 const errorResponses = { 400: problemSchema, 503: problemSchema };
 
 /** POST /v1/predict, /v1/predict/batch, /v1/feedback and GET /v1/serving/status. */
-export function servingRoutes(service: PredictionService, config: ServingConfig): RouteModule {
+export function servingRoutes(service: PredictionService, config: ServingSettings): RouteModule {
   const keyHeader = config.requestKeyHeader;
   const requestKeyOf = (headers: Record<string, unknown>, requestId: string): string => {
     const given = headers[keyHeader];
     if (given === undefined) return requestId;
     if (typeof given !== 'string' || given.length === 0 || given.length > MAX_KEY_LENGTH) {
-      throw HttpProblem.badRequest(
-        `The ${keyHeader} header must be 1–${MAX_KEY_LENGTH} characters`,
-        [{ field: `headers.${keyHeader}`, message: `1–${MAX_KEY_LENGTH} characters` }],
-      );
+      throw DomainError.invalid(`The ${keyHeader} header must be 1–${MAX_KEY_LENGTH} characters`, {
+        details: [{ field: `headers.${keyHeader}`, message: `1–${MAX_KEY_LENGTH} characters` }],
+      });
     }
     return given;
-  };
-  const unavailable = (error: unknown): never => {
-    if (error instanceof ServingError && error.kind === 'unavailable')
-      throw new HttpProblem(503, 'Service Unavailable', error.message);
-    throw error;
   };
 
   return (app: App) => {
@@ -68,13 +62,7 @@ export function servingRoutes(service: PredictionService, config: ServingConfig)
           response: { 200: predictionSchema, ...errorResponses },
         },
       },
-      async (request) => {
-        try {
-          return service.predictNow(request.body, requestKeyOf(request.headers, request.id));
-        } catch (error) {
-          return unavailable(error);
-        }
-      },
+      async (request) => service.predict(request.body, requestKeyOf(request.headers, request.id)),
     );
 
     app.post(
@@ -91,14 +79,12 @@ export function servingRoutes(service: PredictionService, config: ServingConfig)
           response: { 200: batchResponseSchema, ...errorResponses },
         },
       },
-      async (request) => {
-        try {
-          const key = requestKeyOf(request.headers, request.id);
-          return { predictions: service.predictBatch(request.body.records, key) };
-        } catch (error) {
-          return unavailable(error);
-        }
-      },
+      async (request) => ({
+        predictions: service.predictBatch(
+          request.body.records,
+          requestKeyOf(request.headers, request.id),
+        ),
+      }),
     );
 
     app.post(

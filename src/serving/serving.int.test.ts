@@ -2,12 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseBackends } from '../../test/harness/backends.js';
 import type { Respondent } from '../data/record.js';
 import { createHttpServer, type App } from '../platform/http/server.js';
-import { createLogger } from '../platform/log.js';
+import { createLogger } from '../platform/log/logger.js';
 import { createMetrics } from '../platform/metrics.js';
 import { loadRegisteredModel } from '../training/model-loader.js';
-import { createServing, type ServingParts } from './create-serving.js';
 import { servingRoutes } from './routes.js';
 import { registerServingMetrics } from './serving-metrics.js';
+import type { Runtime } from '../app/runtime.js';
 import { MODEL, openServingFixture, type ServingFixture } from './testing/serving-fixture.js';
 
 const strip = ({
@@ -17,25 +17,21 @@ const strip = ({
 
 describe.each(databaseBackends)('prediction service over HTTP ($name)', (backend) => {
   let fixture: ServingFixture;
-  let serving: ServingParts;
+  let serving: Runtime;
   let app: App;
   let records: Respondent[];
 
   beforeAll(async () => {
-    fixture = await openServingFixture(backend);
+    // Refreshes only when a test asks for one.
+    fixture = await openServingFixture(backend, ['serving.refreshIntervalMs=60000']);
     records = fixture.traffic.map(strip);
-    const { services, database, config } = fixture;
-    serving = createServing({
-      db: database.db,
-      registry: services.registry,
-      blobs: services.blobs,
-      config: { ...config.serving, refreshIntervalMs: 60_000 },
-    });
-    await serving.predictions.start({ analyseRollouts: false });
+    const { runtime, config } = fixture;
+    serving = runtime;
+    await serving.predictions.start({ analyzeRollouts: false });
     const metrics = createMetrics();
     registerServingMetrics(metrics.registry, serving.predictions);
     app = await createHttpServer({
-      log: createLogger({ log: { level: 'silent', format: 'json' } } as never),
+      log: createLogger({ level: 'silent', format: 'json' }),
       version: 'test',
       metrics,
       routes: [servingRoutes(serving.predictions, config.serving)],
@@ -43,7 +39,6 @@ describe.each(databaseBackends)('prediction service over HTTP ($name)', (backend
   });
   afterAll(async () => {
     await app?.close();
-    await serving?.predictions.close();
     await fixture?.cleanup();
   });
 
@@ -57,8 +52,8 @@ describe.each(databaseBackends)('prediction service over HTTP ($name)', (backend
 
   it('scores a record like the registered pipeline, with version, label and contributions', async () => {
     const champion = await loadRegisteredModel(
-      fixture.services.registry,
-      fixture.services.blobs,
+      fixture.runtime.registry,
+      fixture.runtime.blobs,
       `${MODEL}@champion`,
     );
     const expected = champion.pipeline.predictProba(records.slice(0, 20));
@@ -159,7 +154,7 @@ describe.each(databaseBackends)('prediction service over HTTP ($name)', (backend
     const n = 1000;
     let canary = 0;
     for (let i = 0; i < n; i++) {
-      const result = serving.predictions.predictNow(records[i % records.length], `client-${i}`);
+      const result = serving.predictions.predict(records[i % records.length], `client-${i}`);
       if (result.route === 'canary') {
         canary++;
         expect(result.version).toBe(fixture.bad);
@@ -235,7 +230,7 @@ describe.each(databaseBackends)('prediction service over HTTP ($name)', (backend
   });
 
   it('picks up an alias change under load without failing a request', async () => {
-    const { registry } = fixture.services;
+    const { registry } = fixture.runtime;
     const statuses: number[] = [];
     const versions = new Set<number>();
     let stop = false;
@@ -308,7 +303,7 @@ describe.each(databaseBackends)('prediction service over HTTP ($name)', (backend
             .executeTakeFirstOrThrow()
         ).n,
       );
-    for (let i = 0; i < 30; i++) serving.predictions.predictNow(records[i], `close-${i}`);
+    for (let i = 0; i < 30; i++) serving.predictions.predict(records[i], `close-${i}`);
     const accepted = serving.predictions.status().log.accepted;
     await serving.predictions.close();
     expect(await count()).toBe(accepted);

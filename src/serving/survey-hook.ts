@@ -18,7 +18,7 @@ export function surveyScoringHook(
   service: PredictionService,
 ): (event: StoredSurveyResponse) => Promise<void> {
   return async ({ submissionId, record, phq9Label }) => {
-    if (service.ready) await service.predict(record, { requestKey: submissionId });
+    if (service.ready) service.predict(record, submissionId);
     await service.recordOutcome(submissionId, phq9Label);
   };
 }

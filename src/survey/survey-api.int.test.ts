@@ -3,19 +3,43 @@ import { sql } from 'kysely';
 import { pino } from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { databaseBackends } from '../../test/harness/backends.js';
-import { loadConfig } from '../config/load.js';
+import { loadConfig } from '../app/config.js';
 import { DatasetRepository } from '../data/dataset-repository.js';
 import { resolveDataset } from '../app/dataset-source.js';
+import type { Kysely } from 'kysely';
+import type { Database } from '../platform/db/schema.js';
+import type { RouteModule } from '../platform/http/server.js';
 import type { DatabaseHandle } from '../platform/db/database.js';
 import { createHttpServer, type App } from '../platform/http/server.js';
-import { createSurvey } from './create-survey.js';
-import type { ResponseStoredEvent } from './survey-service.js';
+import type { SurveySettings } from './settings.js';
+import { surveyRoutes } from './survey-routes.js';
+import {
+  SurveyService,
+  type OnResponseStored,
+  type ResponseStoredEvent,
+} from './survey-service.js';
+import { surveyWebRoutes } from './survey-web.js';
 import { exportSurveyKaggle } from './survey-export.js';
 import { SurveyRepository } from './survey-repository.js';
 import { studentAnswers, submissionBody } from './testing/answers.js';
 
 const log = pino({ level: 'silent' });
 const { config } = loadConfig({ overrides: [] });
+
+/** The survey's routes over one database, wired as the runtime wires them. */
+function surveyApp(
+  db: Kysely<Database>,
+  settings: SurveySettings,
+  onResponseStored?: OnResponseStored,
+): RouteModule[] {
+  const service = new SurveyService({
+    repository: new SurveyRepository(db),
+    maxUnansweredShare: settings.maxUnansweredShare,
+    log,
+    onResponseStored,
+  });
+  return [surveyRoutes(service, settings), surveyWebRoutes(settings)];
+}
 
 describe.each(databaseBackends)('survey API on $name', (backend) => {
   let database: DatabaseHandle;
@@ -40,19 +64,15 @@ describe.each(databaseBackends)('survey API on $name', (backend) => {
     app = await createHttpServer({
       log,
       version: '0.0.0',
-      routes: createSurvey({
-        db: database.db,
-        settings: {
-          ...config.survey,
-          rateLimit: { ...config.survey.rateLimit, submissions: 10_000 },
-        },
-        log,
+      routes: surveyApp(
+        database.db,
+        { ...config.survey, rateLimit: { ...config.survey.rateLimit, submissions: 10_000 } },
         // A real hook: records every call, or fails on demand.
-        onResponseStored: async (event) => {
+        async (event) => {
           if (failHook) throw new Error('prediction service down');
           hookCalls.push(event);
         },
-      }).routes,
+      ),
     });
   });
   afterAll(async () => {
@@ -320,16 +340,18 @@ describe.each(databaseBackends)('survey API on $name', (backend) => {
       ).rows,
     ).toBe(0);
 
-    const repository = new DatasetRepository(database.db);
-    const options = { settings: config.data, config };
+    const sources = {
+      datasets: new DatasetRepository(database.db),
+      surveys: new SurveyRepository(database.db),
+      config,
+    };
     const dataset = await resolveDataset(
-      repository,
+      sources,
       `survey:since=${new Date().toISOString().slice(0, 10)}`,
-      options,
     );
     expect(dataset).toMatchObject({ name: 'survey', synthetic: false, rows: 11, positives: 5 });
-    expect((await resolveDataset(repository, 'survey', options)).id).toBe(dataset.id);
-    await expect(resolveDataset(repository, 'survey:since=yesterday', options)).rejects.toThrow(
+    expect((await resolveDataset(sources, 'survey')).id).toBe(dataset.id);
+    await expect(resolveDataset(sources, 'survey:since=yesterday')).rejects.toThrow(
       /survey:since=YYYY-MM-DD/,
     );
   });
@@ -342,14 +364,10 @@ describe('survey API rate limit', () => {
     const app = await createHttpServer({
       log,
       version: '0.0.0',
-      routes: createSurvey({
-        db: handle.db,
-        settings: {
-          ...config.survey,
-          rateLimit: { windowMs: 60_000, submissions: 2, deletions: 1 },
-        },
-        log,
-      }).routes,
+      routes: surveyApp(handle.db, {
+        ...config.survey,
+        rateLimit: { windowMs: 60_000, submissions: 2, deletions: 1 },
+      }),
     });
     try {
       const statuses = [];

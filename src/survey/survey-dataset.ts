@@ -1,7 +1,8 @@
 import type { DatasetRepository } from '../data/dataset-repository.js';
-import { IngestError, storeDataset, type StoreOptions, type StoreResult } from '../data/ingest.js';
+import { storeDataset, type StoreOptions, type StoreResult } from '../data/ingest.js';
 import type { KaggleRow } from '../data/kaggle-csv.js';
-import { SurveyRepository } from './survey-repository.js';
+import { DomainError } from '../errors.js';
+import type { SurveyRepository } from './survey-repository.js';
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -14,7 +15,7 @@ export function parseSurveyRef(ref: string): { since?: string } | undefined {
   if (!ref.startsWith('survey:')) return undefined;
   const match = /^survey:since=(.+)$/.exec(ref);
   if (!match || !DAY.test(match[1]) || Number.isNaN(Date.parse(match[1])))
-    throw new IngestError(
+    throw DomainError.invalid(
       `"${ref}" is not a survey reference: use survey or survey:since=YYYY-MM-DD.`,
     );
   return { since: match[1] };
@@ -26,15 +27,13 @@ export function parseSurveyRef(ref: string): { since?: string } | undefined {
  * PHQ-9 label. Inside the database, so no k-suppression (that applies to what leaves it).
  */
 export async function storeSurveyDataset(
-  repository: DatasetRepository,
+  repositories: { datasets: DatasetRepository; surveys: SurveyRepository },
   ref: { since?: string },
   options: StoreOptions,
 ): Promise<StoreResult> {
-  // Read first, in a transaction of its own: embedded PGlite has one connection, and the
-  // store below holds it for its whole transaction.
-  const responses = await repository.transaction((trx) =>
-    new SurveyRepository(trx).trainingResponses(ref.since, trx),
-  );
+  // Read first: embedded PGlite has one connection, and the store below holds it for its
+  // whole transaction.
+  const responses = await repositories.surveys.trainingResponses(ref.since);
   async function* rows(): AsyncIterable<KaggleRow> {
     let line = 1;
     for (const response of responses) {
@@ -48,7 +47,7 @@ export async function storeSurveyDataset(
     }
   }
   return storeDataset(
-    repository,
+    repositories.datasets,
     {
       name: 'survey',
       source: ref.since ? `survey:since=${ref.since}` : 'survey',

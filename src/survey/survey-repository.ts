@@ -1,11 +1,9 @@
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Respondent } from '../data/record.js';
 import { toJson } from '../platform/db/columns.js';
 import { GroupCommit } from '../platform/db/group-commit.js';
 import type { Database } from '../platform/db/schema.js';
 import type { ResponseState } from './tables.js';
-
-type Db = Kysely<Database> | Transaction<Database>;
 
 /** A response as written: everything but what the database adds. */
 export interface NewResponse {
@@ -127,11 +125,8 @@ export class SurveyRepository {
    * then by the random submission id, so the order within a day reveals nothing. Pass the
    * open transaction when there is one: embedded PGlite has a single connection.
    */
-  async trainingResponses(
-    since: string | undefined,
-    db: Db = this.db,
-  ): Promise<TrainingResponse[]> {
-    let query = db
+  async trainingResponses(since: string | undefined): Promise<TrainingResponse[]> {
+    let query = this.db
       .selectFrom('survey_response')
       .select(['submission_id', sql<string>`submitted_on::text`.as('day'), 'record', 'phq9_label'])
       .where('state', '=', 'training');
@@ -156,6 +151,25 @@ export class SurveyRepository {
     for (const row of rows) counts[row.state] = row.count;
     return counts;
   }
+
+  /** Every response, reduced to what aggregates need (`sdp survey stats`). */
+  async aggregateRows(): Promise<AggregateRow[]> {
+    const rows = await this.db
+      .selectFrom('survey_response')
+      .select(['answers', 'phq9_total', 'phq9_label'])
+      .execute();
+    return rows.map((row) => {
+      const answers = row.answers as Record<string, string | number | null>;
+      return {
+        age: answers.age as number,
+        gender: (answers.gender as string | null) ?? null,
+        city: (answers.city as string | null) ?? null,
+        degree: (answers.degree as string | null) ?? null,
+        phq9Total: row.phq9_total,
+        phq9Label: row.phq9_label as 0 | 1,
+      };
+    });
+  }
 }
 
 /** What aggregate views read: the quasi-identifying answers and the score, nothing else. */
@@ -166,23 +180,4 @@ export interface AggregateRow {
   degree: string | null;
   phq9Total: number;
   phq9Label: 0 | 1;
-}
-
-/** Every response, reduced to what aggregates need (the repository for `sdp survey stats`). */
-export async function aggregateRows(db: Kysely<Database>): Promise<AggregateRow[]> {
-  const rows = await db
-    .selectFrom('survey_response')
-    .select(['answers', 'phq9_total', 'phq9_label'])
-    .execute();
-  return rows.map((row) => {
-    const answers = row.answers as Record<string, string | number | null>;
-    return {
-      age: answers.age as number,
-      gender: (answers.gender as string | null) ?? null,
-      city: (answers.city as string | null) ?? null,
-      degree: (answers.degree as string | null) ?? null,
-      phq9Total: row.phq9_total,
-      phq9Label: row.phq9_label as 0 | 1,
-    };
-  });
 }

@@ -1,12 +1,13 @@
 import { z } from 'zod';
 import type { App, RouteModule } from '../platform/http/server.js';
-import { HttpProblem, problemSchema } from '../platform/http/problem.js';
+import { DomainError } from '../errors.js';
+import { problemSchema } from '../platform/http/problem.js';
 import { CATALOGUES, format, localeFromHeader } from './messages.js';
 import { PHQ9_BANDS } from './phq9.js';
 import { RateLimiter } from './rate-limiter.js';
 import { submissionLocale, submissionSchema, validateSubmission } from './submission.js';
 import type { SurveyService } from './survey-service.js';
-import type { SurveySettings } from './survey-settings.js';
+import type { SurveySettings } from './settings.js';
 
 const submitted = z
   .object({
@@ -28,12 +29,12 @@ const submitted = z
 export function surveyRoutes(service: SurveyService, settings: SurveySettings): RouteModule {
   const submissions = new RateLimiter(settings.rateLimit.submissions, settings.rateLimit.windowMs);
   const deletions = new RateLimiter(settings.rateLimit.deletions, settings.rateLimit.windowMs);
-  const tooMany = (limiter: RateLimiter) =>
-    new HttpProblem(
-      429,
-      'Too Many Requests',
-      `Too many requests; try again in ${limiter.retryAfterSeconds()} s.`,
-    );
+  const tooMany = (limiter: RateLimiter) => {
+    const retryAfterSeconds = limiter.retryAfterSeconds();
+    return DomainError.rateLimited(`Too many requests; try again in ${retryAfterSeconds} s.`, {
+      retryAfterSeconds,
+    });
+  };
 
   return (app: App) => {
     app.post(
@@ -61,23 +62,20 @@ export function surveyRoutes(service: SurveyService, settings: SurveySettings): 
         },
       },
       async (request, reply) => {
-        if (!submissions.take(request.ip)) {
-          reply.header('retry-after', submissions.retryAfterSeconds());
-          throw tooMany(submissions);
-        }
+        if (!submissions.take(request.ip)) throw tooMany(submissions);
         const fallback = localeFromHeader(request.headers['accept-language']);
         const result = validateSubmission(request.body, fallback);
         if (!result.ok) {
           const locale = submissionLocale(request.body, fallback);
           reply.header('content-language', locale);
-          throw HttpProblem.badRequest(
+          throw DomainError.invalid(
             format(CATALOGUES[locale].errors.detail, { count: result.errors.length }),
-            result.errors.map(({ field, message }) => ({ field, message })),
+            { details: result.errors.map(({ field, message }) => ({ field, message })) },
           );
         }
         const outcome = await service.submit(result.submission);
         if (outcome.status === 'conflict')
-          throw HttpProblem.conflict('This submission id was already used with different answers.');
+          throw DomainError.conflict('This submission id was already used with different answers.');
         return reply.status(outcome.status === 'created' ? 201 : 200).send({
           submissionId: result.submission.submissionId,
           receiptCode: outcome.receiptCode,
@@ -97,12 +95,9 @@ export function surveyRoutes(service: SurveyService, settings: SurveySettings): 
         },
       },
       async (request, reply) => {
-        if (!deletions.take(request.ip)) {
-          reply.header('retry-after', deletions.retryAfterSeconds());
-          throw tooMany(deletions);
-        }
+        if (!deletions.take(request.ip)) throw tooMany(deletions);
         if (!(await service.deleteResponse(request.params.receiptCode)))
-          throw HttpProblem.notFound('No response has this receipt code.');
+          throw DomainError.notFound('No response has this receipt code.');
         return reply.status(204).send(null);
       },
     );

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Respondent } from '../data/record.js';
-import type { Logger } from '../platform/log.js';
+import type { Logger } from '../platform/log/logger.js';
 import { phq9Score, type Phq9Score } from './phq9.js';
 import { ITEMS } from './questionnaire.js';
 import { newReceiptCode, normaliseReceiptCode, RECEIPT_CODE_PATTERN } from './receipt-code.js';

@@ -3,8 +3,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyReply } from 'fastify';
 import type { App, RouteModule } from '../platform/http/server.js';
-import { HttpProblem } from '../platform/http/problem.js';
-import type { SurveySettings } from './survey-settings.js';
+import { DomainError } from '../errors.js';
+import type { SurveySettings } from './settings.js';
 
 /** Where `npm run build` puts the Vite app; the same path from src/survey and dist/survey. */
 const WEB_DIST = fileURLToPath(new URL('../../web/dist/survey/', import.meta.url));
@@ -65,11 +65,7 @@ export function surveyWebRoutes(settings: SurveySettings, directory = WEB_DIST):
   return (app: App) => {
     const page = async (_request: unknown, reply: FastifyReply) => {
       if (!built)
-        throw new HttpProblem(
-          503,
-          'Service Unavailable',
-          'The survey web app is not built: run `npm run build`.',
-        );
+        throw DomainError.unavailable('The survey web app is not built: run `npm run build`.');
       return reply
         .headers({ ...SECURITY_HEADERS, 'cache-control': 'no-store' })
         .type('text/html; charset=utf-8')
@@ -82,7 +78,7 @@ export function surveyWebRoutes(settings: SurveySettings, directory = WEB_DIST):
       { schema: { hide: true } },
       async (request, reply) => {
         const asset = assets.get(request.params.file);
-        if (!asset) throw HttpProblem.notFound(`No survey asset ${request.params.file}`);
+        if (!asset) throw DomainError.notFound(`No survey asset ${request.params.file}`);
         return reply
           .headers({ ...SECURITY_HEADERS, 'cache-control': 'public, max-age=31536000, immutable' })
           .type(asset.type)

@@ -1,4 +1,4 @@
-import { TrackingError } from './errors.js';
+import { DomainError } from '../errors.js';
 
 /**
  * Model names: letters, digits and `_ . -`, starting with a letter or digit. `@` and `/` are
@@ -15,7 +15,7 @@ const EXPERIMENT_NAME = /^\S(.{0,198}\S)?$/;
 
 export function assertModelName(name: string): void {
   if (!MODEL_NAME.test(name)) {
-    throw TrackingError.invalid(
+    throw DomainError.invalid(
       `Invalid model name "${name}": use letters, digits and "_ . -" (no "@" or "/"), at most 100 characters`,
     );
   }
@@ -23,7 +23,7 @@ export function assertModelName(name: string): void {
 
 export function assertAliasName(alias: string): void {
   if (!ALIAS_NAME.test(alias)) {
-    throw TrackingError.invalid(
+    throw DomainError.invalid(
       `Invalid alias "${alias}": must match /^[a-z][a-z0-9_-]*$/ (e.g. champion, challenger), at most 63 characters`,
     );
   }
@@ -31,7 +31,7 @@ export function assertAliasName(alias: string): void {
 
 export function assertExperimentName(name: string): void {
   if (!EXPERIMENT_NAME.test(name)) {
-    throw TrackingError.invalid(
+    throw DomainError.invalid(
       `Invalid experiment name "${name}": 1 to 200 characters, no leading or trailing spaces`,
     );
   }

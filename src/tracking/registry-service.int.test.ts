@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseBackends } from '../../test/harness/backends.js';
-import { TrackingError } from './errors.js';
+import { DomainError } from '../errors.js';
 import type { RunId } from './ids.js';
 import type { RegisterVersionInput } from './registry-service.js';
 import {
@@ -9,13 +9,13 @@ import {
   type TrackingFixture,
 } from './testing/tracking-fixture.js';
 
-async function rejection(promise: Promise<unknown>): Promise<TrackingError> {
+async function rejection(promise: Promise<unknown>): Promise<DomainError> {
   const error = await promise.then(
     () => undefined,
     (e: unknown) => e,
   );
-  expect(error).toBeInstanceOf(TrackingError);
-  return error as TrackingError;
+  expect(error).toBeInstanceOf(DomainError);
+  return error as DomainError;
 }
 
 describe.each(databaseBackends)('RegistryService on $name', (backend) => {

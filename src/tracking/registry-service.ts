@@ -1,7 +1,7 @@
 import type { Transaction } from 'kysely';
 import type { BlobStore } from '../platform/blobs/index.js';
 import type { Database } from '../platform/db/schema.js';
-import { TrackingError } from './errors.js';
+import { DomainError } from '../errors.js';
 import type { RunId } from './ids.js';
 import { assertAliasName, assertModelName } from './names.js';
 import type {
@@ -78,22 +78,22 @@ export class RegistryService {
   async registerVersion(input: RegisterVersionInput): Promise<ModelVersion> {
     assertModelName(input.model);
     if (!/^[0-9a-f]{64}$/.test(input.artifactSha256)) {
-      throw TrackingError.invalid(
+      throw DomainError.invalid(
         `artifactSha256 must be 64 lowercase hex digits, got "${input.artifactSha256}"`,
       );
     }
     for (const [key, value] of Object.entries(input.metrics ?? {})) {
       if (typeof value !== 'number' || !Number.isFinite(value)) {
-        throw TrackingError.invalid(`Metric "${key}" must be a finite number, got ${value}`);
+        throw DomainError.invalid(`Metric "${key}" must be a finite number, got ${value}`);
       }
     }
     await this.checkArtifact(input.artifactKey, input.artifactSha256);
 
     const number = await this.registry.transaction(async (trx) => {
       const run = await this.runs.findRun(input.runId, trx);
-      if (!run) throw TrackingError.notFound(`No run ${input.runId} (see \`sdp runs list\`)`);
+      if (!run) throw DomainError.notFound(`No run ${input.runId} (see \`sdp runs list\`)`);
       if (run.status === 'failed' || run.status === 'killed') {
-        throw TrackingError.conflict(
+        throw DomainError.conflict(
           `Run ${input.runId} ${run.status}; only a running or finished run can be registered`,
         );
       }
@@ -136,7 +136,7 @@ export class RegistryService {
     return this.registry.transaction(async (trx) => {
       await this.lockExistingModel(trx, model);
       if (!(await this.registry.findVersion(model, version, trx))) {
-        throw TrackingError.notFound(await this.describeMissingVersion(model, version, trx));
+        throw DomainError.notFound(await this.describeMissingVersion(model, version, trx));
       }
       const current = await this.registry.findAlias(model, alias, trx);
       if (current === version) {
@@ -183,7 +183,7 @@ export class RegistryService {
     assertAliasName(alias);
     const { actor, reason } = checkContext(context);
     if (alias === CHAMPION) {
-      throw TrackingError.conflict(
+      throw DomainError.conflict(
         `The champion alias cannot be deleted, only moved to another version`,
       );
     }
@@ -191,7 +191,7 @@ export class RegistryService {
       await this.lockExistingModel(trx, model);
       const current = await this.registry.findAlias(model, alias, trx);
       if (current === undefined) {
-        throw TrackingError.notFound(
+        throw DomainError.notFound(
           `Model "${model}" has no alias "${alias}"; ${describeAliases(await this.registry.aliases(model, trx))}`,
         );
       }
@@ -226,7 +226,7 @@ export class RegistryService {
     const version = await this.registry.findAlias(selector.model, selector.alias);
     if (version === undefined) {
       const aliases = await this.registry.aliases(selector.model);
-      throw TrackingError.notFound(
+      throw DomainError.notFound(
         `Model "${selector.model}" has no alias "${selector.alias}"; ${describeAliases(aliases)}`,
       );
     }
@@ -247,7 +247,7 @@ export class RegistryService {
     const found = await this.registry.findVersion(model, version);
     if (found) return found;
     await this.requireModel(model);
-    throw TrackingError.notFound(await this.describeMissingVersion(model, version));
+    throw DomainError.notFound(await this.describeMissingVersion(model, version));
   }
 
   /** Every alias change of the model, newest first. */
@@ -258,7 +258,7 @@ export class RegistryService {
 
   private async requireModel(name: string): Promise<RegisteredModel> {
     const model = await this.registry.findModel(name);
-    if (!model) throw TrackingError.notFound(await this.describeMissingModel(name));
+    if (!model) throw DomainError.notFound(await this.describeMissingModel(name));
     return model;
   }
 
@@ -283,20 +283,20 @@ export class RegistryService {
   private async lockExistingModel(trx: Transaction<Database>, model: string): Promise<void> {
     assertModelName(model);
     if (!(await this.registry.lockModel(trx, model))) {
-      throw TrackingError.notFound(await this.describeMissingModel(model, trx));
+      throw DomainError.notFound(await this.describeMissingModel(model, trx));
     }
   }
 
   /** A version that is served must exist with the bytes it claims to have. */
   private async checkArtifact(key: string, sha256: string): Promise<void> {
     const stat = await this.blobs.stat(key).catch((error: unknown) => {
-      throw TrackingError.invalid(
+      throw DomainError.invalid(
         `Invalid artifact key "${key}": ${error instanceof Error ? error.message : String(error)}`,
       );
     });
-    if (!stat) throw TrackingError.notFound(`No artifact "${key}" in ${this.blobs.describe()}`);
+    if (!stat) throw DomainError.notFound(`No artifact "${key}" in ${this.blobs.describe()}`);
     if (stat.sha256 !== sha256) {
-      throw TrackingError.conflict(
+      throw DomainError.conflict(
         `Artifact "${key}" has SHA-256 ${stat.sha256}, not the ${sha256} given`,
       );
     }
@@ -324,11 +324,10 @@ export class RegistryService {
 function checkContext(context: AliasChangeContext): AliasChangeContext {
   const actor = context.actor?.trim() ?? '';
   const reason = context.reason?.trim() ?? '';
-  if (!actor) throw TrackingError.invalid('An alias change needs an actor (who made it)');
+  if (!actor) throw DomainError.invalid('An alias change needs an actor (who made it)');
   if (!reason)
-    throw TrackingError.invalid('An alias change needs a reason (it goes to the audit log)');
-  if (reason.length > 1000)
-    throw TrackingError.invalid('The reason is longer than 1000 characters');
+    throw DomainError.invalid('An alias change needs a reason (it goes to the audit log)');
+  if (reason.length > 1000) throw DomainError.invalid('The reason is longer than 1000 characters');
   return { actor, reason };
 }
 

@@ -1,8 +1,9 @@
 import { z } from 'zod';
-import { HttpProblem, problemSchema } from '../platform/http/problem.js';
+import { problemSchema } from '../platform/http/problem.js';
 import type { App, RouteModule } from '../platform/http/server.js';
-import type { TrackingServices } from './create-tracking.js';
-import { TrackingError } from './errors.js';
+import type { RegistryService } from './registry-service.js';
+import type { TrackingService } from './tracking-service.js';
+import { DomainError } from '../errors.js';
 import type { RunId } from './ids.js';
 import type { RunStatus } from './tables.js';
 import {
@@ -38,7 +39,7 @@ const errors = { 400: problemSchema, 404: problemSchema };
  * createHttpServer({ log, version, routes: [trackingRoutes(services, { allowAliasChanges: false })] });
  */
 export function trackingRoutes(
-  services: TrackingServices,
+  services: { tracking: TrackingService; registry: RegistryService },
   options: TrackingRouteOptions,
 ): RouteModule {
   const { tracking, registry } = services;
@@ -60,14 +61,12 @@ export function trackingRoutes(
       },
       async (request) => {
         const { experiment, status, parent, limit } = request.query;
-        const runs = await guard(() =>
-          tracking.listRuns({
-            experiment,
-            status: status as RunStatus | undefined,
-            parentRunId: parent as RunId | undefined,
-            limit,
-          }),
-        );
+        const runs = await tracking.listRuns({
+          experiment,
+          status: status as RunStatus | undefined,
+          parentRunId: parent as RunId | undefined,
+          limit,
+        });
         return { runs };
       },
     );
@@ -89,9 +88,7 @@ export function trackingRoutes(
         },
       },
       async (request) =>
-        guard(() =>
-          tracking.getRun(request.params.id, { series: request.query.series === 'true' }),
-        ),
+        tracking.getRun(request.params.id, { series: request.query.series === 'true' }),
     );
 
     app.get(
@@ -116,7 +113,7 @@ export function trackingRoutes(
           response: { 200: modelDetailsSchema, ...errors },
         },
       },
-      async (request) => guard(() => registry.getModel(request.params.name)),
+      async (request) => registry.getModel(request.params.name),
     );
 
     app.get(
@@ -129,8 +126,7 @@ export function trackingRoutes(
           response: { 200: modelVersionSchema, ...errors },
         },
       },
-      async (request) =>
-        guard(() => registry.getVersion(request.params.name, request.params.version)),
+      async (request) => registry.getVersion(request.params.name, request.params.version),
     );
 
     app.get(
@@ -145,7 +141,7 @@ export function trackingRoutes(
         },
       },
       async (request) => ({
-        events: await guard(() => registry.aliasHistory(request.params.name, request.query.limit)),
+        events: await registry.aliasHistory(request.params.name, request.query.limit),
       }),
     );
 
@@ -165,9 +161,7 @@ export function trackingRoutes(
         // Before validation, so a disabled endpoint says so whatever the body holds.
         preValidation: async () => {
           if (!options.allowAliasChanges) {
-            throw new HttpProblem(
-              403,
-              'Forbidden',
+            throw DomainError.forbidden(
               'Alias changes are disabled on this server (registry.allowAliasChanges=false); use `sdp models alias set`.',
             );
           }
@@ -176,27 +170,11 @@ export function trackingRoutes(
       async (request) => {
         const { name, alias } = request.params;
         const { version, reason, actor } = request.body;
-        return guard(() =>
-          registry.setAlias(name, alias, version, { actor: actor ?? DEFAULT_API_ACTOR, reason }),
-        );
+        return registry.setAlias(name, alias, version, {
+          actor: actor ?? DEFAULT_API_ACTOR,
+          reason,
+        });
       },
     );
   };
-}
-
-/** Turns the domain's errors into the HTTP ones: not found 404, invalid 400, conflict 409. */
-async function guard<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    if (!(error instanceof TrackingError)) throw error;
-    switch (error.kind) {
-      case 'not_found':
-        throw HttpProblem.notFound(error.message);
-      case 'invalid':
-        throw HttpProblem.badRequest(error.message);
-      case 'conflict':
-        throw HttpProblem.conflict(error.message);
-    }
-  }
 }

@@ -1,4 +1,4 @@
-import { TrackingError } from './errors.js';
+import { DomainError } from '../errors.js';
 import type { RunStatus } from './tables.js';
 
 /** The states a run can end in; `running` is the only state a run can leave. */
@@ -17,6 +17,6 @@ export function isTerminalStatus(status: string): status is TerminalRunStatus {
  */
 export function assertRunning(runId: string, from: RunStatus, action: string): void {
   if (from !== 'running') {
-    throw TrackingError.conflict(`Cannot ${action}: run ${runId} has already ended (${from})`);
+    throw DomainError.conflict(`Cannot ${action}: run ${runId} has already ended (${from})`);
   }
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseBackends } from '../../test/harness/backends.js';
-import { TrackingError } from './errors.js';
+import { DomainError } from '../errors.js';
 import type { RunId } from './ids.js';
 import {
   openTrackingFixture,
@@ -11,13 +11,13 @@ import {
 
 const sha256 = (body: string | Buffer) => createHash('sha256').update(body).digest('hex');
 
-async function rejection(promise: Promise<unknown>): Promise<TrackingError> {
+async function rejection(promise: Promise<unknown>): Promise<DomainError> {
   const error = await promise.then(
     () => undefined,
     (e: unknown) => e,
   );
-  expect(error).toBeInstanceOf(TrackingError);
-  return error as TrackingError;
+  expect(error).toBeInstanceOf(DomainError);
+  return error as DomainError;
 }
 
 describe.each(databaseBackends)('TrackingService on $name', (backend) => {

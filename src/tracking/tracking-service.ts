@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { BlobBody, BlobStore } from '../platform/blobs/index.js';
-import { InvalidBlobKeyError, validateBlobKey } from '../platform/blobs/index.js';
-import { TrackingError } from './errors.js';
+import { validateBlobKey } from '../platform/blobs/index.js';
+import { DomainError, isDomainError } from '../errors.js';
 import { newExperimentId, newRunId, type RunId } from './ids.js';
 import { assertExperimentName } from './names.js';
 import type {
@@ -83,9 +83,9 @@ export class TrackingService {
 
   /** Starts a run in status `running`. A child run needs its parent to exist. */
   async startRun(input: StartRunInput): Promise<RunRecord> {
-    if (input.name.trim() === '') throw TrackingError.invalid('A run needs a name');
+    if (input.name.trim() === '') throw DomainError.invalid('A run needs a name');
     if (input.seed !== undefined && input.seed !== null && !Number.isSafeInteger(input.seed)) {
-      throw TrackingError.invalid(`Seed must be a whole number, got ${input.seed}`);
+      throw DomainError.invalid(`Seed must be a whole number, got ${input.seed}`);
     }
     if (input.parentRunId) await this.requireRun(input.parentRunId);
     const experiment = await this.getOrCreateExperiment(input.experiment);
@@ -118,7 +118,7 @@ export class TrackingService {
       const current = (await this.runs.lockParams(trx, runId)) ?? {};
       for (const [key, value] of Object.entries(params)) {
         if (key in current && JSON.stringify(current[key]) !== JSON.stringify(value)) {
-          throw TrackingError.conflict(
+          throw DomainError.conflict(
             `Param "${key}" of run ${runId} is already ${JSON.stringify(current[key])}; ` +
               `params cannot change (got ${JSON.stringify(value)})`,
           );
@@ -136,16 +136,16 @@ export class TrackingService {
   /** Appends one point per key at the same step, in one statement. */
   async logMetrics(runId: RunId, values: Record<string, number>, step = 0): Promise<void> {
     if (!Number.isSafeInteger(step) || step < 0) {
-      throw TrackingError.invalid(`Metric step must be a whole number ≥ 0, got ${step}`);
+      throw DomainError.invalid(`Metric step must be a whole number ≥ 0, got ${step}`);
     }
     const points = Object.entries(values).map(([key, value]) => {
       if (!METRIC_KEY.test(key)) {
-        throw TrackingError.invalid(
+        throw DomainError.invalid(
           `Invalid metric key "${key}": letters, digits, spaces and "_ . - /", 1–250 characters`,
         );
       }
       if (typeof value !== 'number' || !Number.isFinite(value)) {
-        throw TrackingError.invalid(`Metric "${key}" must be a finite number, got ${value}`);
+        throw DomainError.invalid(`Metric "${key}" must be a finite number, got ${value}`);
       }
       return { key, step, value };
     });
@@ -183,14 +183,14 @@ export class TrackingService {
     if (!artifact) {
       await this.requireRun(runId);
       const paths = (await this.runs.listArtifacts(runId)).map((a) => a.path);
-      throw TrackingError.notFound(
+      throw DomainError.notFound(
         `Run ${runId} has no artifact "${path}"; it has ${paths.length ? paths.map((p) => `"${p}"`).join(', ') : 'none'}`,
       );
     }
     const body = await this.blobs.getBuffer(artifact.blobKey);
     const sha256 = createHash('sha256').update(body).digest('hex');
     if (sha256 !== artifact.sha256) {
-      throw TrackingError.conflict(
+      throw DomainError.conflict(
         `Artifact "${path}" of run ${runId} is corrupt: stored bytes hash to ${sha256}, recorded ${artifact.sha256}`,
       );
     }
@@ -200,7 +200,7 @@ export class TrackingService {
   /** Ends a running run; ending a run that has already ended is a conflict. */
   async endRun(runId: RunId, status: TerminalRunStatus, error?: string): Promise<RunRecord> {
     if ((status as RunStatus) === 'running')
-      throw TrackingError.invalid('A run cannot be ended as "running"');
+      throw DomainError.invalid('A run cannot be ended as "running"');
     const ended = await this.runs.endRun(runId, status, error ?? null);
     if (!ended) {
       const run = await this.requireRun(runId);
@@ -239,12 +239,12 @@ export class TrackingService {
 
   /** Params and latest metrics of several runs side by side, in the order of `ids`. */
   async compareRuns(ids: readonly string[]): Promise<RunComparison> {
-    if (ids.length === 0) throw TrackingError.invalid('Name at least one run to compare');
+    if (ids.length === 0) throw DomainError.invalid('Name at least one run to compare');
     const found = await this.runs.findRuns(ids);
     const byId = new Map(found.map((run) => [run.id as string, run]));
     const missing = ids.filter((id) => !byId.has(id));
     if (missing.length)
-      throw TrackingError.notFound(`No run ${missing.join(', ')} (see \`sdp runs list\`)`);
+      throw DomainError.notFound(`No run ${missing.join(', ')} (see \`sdp runs list\`)`);
     const runs = ids.map((id) => byId.get(id)!);
     const summaries = await this.runs.metricSummaries(runs.map((run) => run.id));
 
@@ -271,16 +271,16 @@ export function artifactKey(runId: RunId, path: string): string {
   try {
     validateBlobKey(path);
   } catch (error) {
-    if (error instanceof InvalidBlobKeyError) {
-      throw TrackingError.invalid(`Invalid artifact path: ${error.reason}`);
+    if (isDomainError(error, 'invalid')) {
+      throw DomainError.invalid(`Invalid artifact path: ${error.details[0]?.message}`);
     }
     throw error;
   }
   return `runs/${runId}/${path}`;
 }
 
-function runNotFound(runId: string): TrackingError {
-  return TrackingError.notFound(`No run ${runId} (see \`sdp runs list\`)`);
+function runNotFound(runId: string): DomainError {
+  return DomainError.notFound(`No run ${runId} (see \`sdp runs list\`)`);
 }
 
 function compareRows<T>(

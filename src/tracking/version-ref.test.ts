@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TrackingError } from './errors.js';
+import { DomainError } from '../errors.js';
 import { compactRanges } from './registry-service.js';
 import { parseVersionRef } from './version-ref.js';
 
@@ -27,7 +27,7 @@ describe('parseVersionRef', () => {
     ['@champion', 'Invalid model name ""'],
     ['a b', 'Invalid model name "a b"'],
   ])('rejects %j', (ref, message) => {
-    expect(() => parseVersionRef(ref)).toThrow(TrackingError);
+    expect(() => parseVersionRef(ref)).toThrow(DomainError);
     expect(() => parseVersionRef(ref)).toThrow(message);
   });
 });

@@ -1,4 +1,4 @@
-import { TrackingError } from './errors.js';
+import { DomainError } from '../errors.js';
 import { assertAliasName, assertModelName } from './names.js';
 
 /** The alias a bare model name resolves to, and the one routing reads. */
@@ -31,7 +31,7 @@ export function parseVersionRef(ref: string): VersionSelector {
     const number = ref.slice(slash + 1);
     assertModelName(model);
     if (!/^[1-9][0-9]{0,8}$/.test(number)) {
-      throw TrackingError.invalid(
+      throw DomainError.invalid(
         `Invalid version "${number}" in "${ref}": expected a positive whole number, as in ${model}/3`,
       );
     }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { respondentSchema } from '../data/record.js';
 import type { EstimatorJson } from '../ml/estimator.js';
 import { isClassifier, type Classifier } from '../ml/estimator.js';
+import type { ModelFamily } from '../ml/model-factory.js';
 import { Pipeline } from '../ml/pipeline.js';
 import { estimatorFromJSON } from '../ml/registry.js';
 
@@ -19,7 +20,7 @@ export interface ModelArtifact {
   /** e.g. `sdp@0.1.0`: the code that trained it. */
   codeVersion: string;
   model: {
-    name: 'logistic' | 'gbdt';
+    name: ModelFamily;
     params: Record<string, unknown>;
     preprocessing: Record<string, unknown>;
     exclude: string[];

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { BlobStore } from '../platform/blobs/blob-store.js';
+import type { BlobStore } from '../platform/blobs/index.js';
 import type { ModelVersion } from '../tracking/registry-repository.js';
 import type { RegistryService } from '../tracking/registry-service.js';
 import { loadArtifact, type LoadedModel } from './model-artifact.js';

@@ -1,17 +1,16 @@
-import type { Config } from '../config/schema.js';
 import type { DatasetRepository, DatasetVersion } from '../data/dataset-repository.js';
 import type { LabelledRespondent } from '../data/record.js';
-import { redactUrl } from '../platform/db/database.js';
 import { crossValidate } from '../ml/cross-validate.js';
-import type { Params } from '../ml/estimator.js';
-import { GradientBoostedTrees } from '../ml/gradient-boosted-trees.js';
+import type { Classifier, Params } from '../ml/estimator.js';
 import { chooseThreshold, type ThresholdStrategy } from '../ml/metrics.js';
 import { buildPipeline, type ModelSpec } from '../ml/model-factory.js';
+import type { ModelSettings } from '../ml/settings.js';
 import { stratifiedTrainTestSplit } from '../ml/splits.js';
 import type { RunId } from '../tracking/ids.js';
 import type { RegistryService } from '../tracking/registry-service.js';
 import type { TrackingService } from '../tracking/tracking-service.js';
 import { evaluate, type HeadlineMetrics } from './evaluate.js';
+import type { TrainSettings } from './settings.js';
 import {
   inputSignature,
   serialiseArtifact,
@@ -25,9 +24,17 @@ export interface TrainDependencies {
   registry: RegistryService;
 }
 
+/** The configuration sections training reads. */
+export interface TrainConfig {
+  model: ModelSettings;
+  train: TrainSettings;
+}
+
 export interface TrainInput {
   dataset: DatasetVersion;
-  config: Config;
+  config: TrainConfig;
+  /** The configuration stored with the run, without secrets (default: `config`). */
+  recordedConfig?: unknown;
   /** Group choices of the config (e.g. `{ model: 'gbdt' }`), recorded as run tags. */
   groups?: Record<string, string>;
   codeVersion: string;
@@ -57,7 +64,7 @@ export async function loadRecords(
 }
 
 /** What the model is, as the factory takes it; the training seed also seeds the trees. */
-export function modelSpec(config: Config): ModelSpec {
+export function modelSpec(config: TrainConfig): ModelSpec {
   const params = { ...config.model.params } as Params;
   if (config.model.name === 'gbdt' && params.seed === undefined) params.seed = config.train.seed;
   return {
@@ -68,7 +75,7 @@ export function modelSpec(config: Config): ModelSpec {
   };
 }
 
-function thresholdStrategy(config: Config): ThresholdStrategy {
+function thresholdStrategy(config: TrainConfig): ThresholdStrategy {
   const { threshold } = config.train;
   switch (threshold.strategy) {
     case 'fixed':
@@ -78,15 +85,6 @@ function thresholdStrategy(config: Config): ThresholdStrategy {
     case 'target-recall':
       return { kind: 'target-recall', recall: threshold.value };
   }
-}
-
-/** The resolved configuration as recorded with a run: no passwords. */
-export function recordableConfig(config: Config): Config {
-  return {
-    ...config,
-    database: { ...config.database, url: redactUrl(config.database.url) },
-    queue: { ...config.queue, url: redactUrl(config.queue.url) },
-  };
 }
 
 /**
@@ -117,7 +115,7 @@ export async function trainModel(deps: TrainDependencies, input: TrainInput): Pr
       'train.folds': folds,
       'train.threshold': config.train.threshold.strategy,
     },
-    config: recordableConfig(config),
+    config: input.recordedConfig ?? config,
     datasetId: dataset.id,
     datasetHash: dataset.contentHash,
     seed,
@@ -154,14 +152,16 @@ export async function trainModel(deps: TrainDependencies, input: TrainInput): Pr
       trainRecords,
       Uint8Array.from(trainRecords, (r) => r.depression),
     );
-    const estimator = pipeline.step('model');
-    if (estimator instanceof GradientBoostedTrees) {
-      const { train, validation } = estimator.lossCurve;
-      for (let step = 0; step < train.length; step++) {
-        const values: Record<string, number> = { train_loss: train[step] };
-        if (validation[step] !== undefined) values.validation_loss = validation[step];
-        await deps.tracking.logMetrics(run.id, values, step);
-      }
+    const estimator = pipeline.step('model') as Classifier;
+    const series = Object.entries(estimator.fitSeries ?? {});
+    const steps = Math.max(0, ...series.map(([, values]) => values.length));
+    for (let step = 0; step < steps; step++) {
+      const values = Object.fromEntries(
+        series
+          .filter(([, points]) => step < points.length)
+          .map(([key, points]) => [key, points[step]]),
+      );
+      await deps.tracking.logMetrics(run.id, values, step);
     }
     progress('fit', 1, 1);
 
@@ -246,7 +246,7 @@ export async function trainModel(deps: TrainDependencies, input: TrainInput): Pr
       aliases: version.aliases,
       artifactSha256: stored.sha256,
       metrics,
-      warnings: [...((estimator as { warnings?: readonly string[] }).warnings ?? [])],
+      warnings: [...estimator.warnings],
     };
   } catch (error) {
     await deps.tracking

@@ -3,17 +3,16 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseBackends } from '../../test/harness/backends.js';
-import { createServices, type Services } from '../app/services.js';
-import { loadConfig } from '../config/load.js';
+import { pino } from 'pino';
+import { openRuntime, type Runtime } from '../app/runtime.js';
+import { loadConfig } from '../app/config.js';
 import { devDatasetLocation } from '../data/dev-dataset.js';
 import { formatKaggleCsv } from '../data/kaggle-csv.js';
 import type { LabelledRespondent, Respondent } from '../data/record.js';
 import { generateSynthetic } from '../data/synth.js';
 import { storeSyntheticDataset } from '../data/synthetic-dataset.js';
-import { resolveDataset } from '../app/dataset-source.js';
-import { createBlobStore } from '../platform/blobs/create-blob-store.js';
 import { evaluate } from './evaluate.js';
-import { readLabelledData } from './labelled-data.js';
+import { readLabelledData, resolveDataset } from '../app/dataset-source.js';
 import { loadRegisteredModel, type RegisteredModel } from './model-loader.js';
 import { trainModel } from './train-model.js';
 
@@ -22,20 +21,21 @@ afterAll(async () => {
   for (const cleanup of cleanups.reverse()) await cleanup();
 });
 
-async function openServices(backend = databaseBackends[0]): Promise<Services> {
+const config = (...overrides: string[]) => loadConfig({ env: {}, overrides }).config;
+
+async function openServices(backend = databaseBackends[0]): Promise<Runtime> {
   const { handle, cleanup } = await backend.open();
   const dataDir = mkdtempSync(path.join(tmpdir(), 'sdp-train-'));
-  const blobs = createBlobStore({
-    blobs: { url: 'file', s3: { endpoint: '', region: 'x', forcePathStyle: false } },
-    dataDir,
+  const runtime = await openRuntime(config(`dataDir=${dataDir}`), {
+    log: pino({ level: 'silent' }),
+    database: handle,
+    migrate: false,
   });
-  cleanups.push(cleanup, () => blobs.close());
-  return createServices(handle.db, blobs);
+  cleanups.push(cleanup, () => runtime.close());
+  return runtime;
 }
-
-const config = (...overrides: string[]) => loadConfig({ env: {}, overrides }).config;
 const train = (
-  services: Services,
+  services: Runtime,
   dataset: Parameters<typeof trainModel>[1]['dataset'],
   ...overrides: string[]
 ) => trainModel(services, { dataset, config: config(...overrides), codeVersion: 'sdp@test' });
@@ -96,7 +96,7 @@ describe('training on synthetic data (embedded database)', async () => {
 
 const dev = devDatasetLocation();
 describe.skipIf(!dev.exists)(`models trained on the development split (${dev.path})`, () => {
-  let services: Services;
+  let services: Runtime;
   let logistic: RegisteredModel;
   let gbdt: RegisteredModel;
   const results: Record<string, Awaited<ReturnType<typeof trainModel>>> = {};
@@ -104,10 +104,7 @@ describe.skipIf(!dev.exists)(`models trained on the development split (${dev.pat
 
   beforeAll(async () => {
     services = await openServices();
-    const dataset = await resolveDataset(services.datasets, dev.path, {
-      settings: config().data,
-      config: {},
-    });
+    const dataset = await resolveDataset(services, dev.path);
     results.logistic = await train(services, dataset, 'model=logistic');
     results.gbdt = await train(services, dataset, 'model=gbdt');
     logistic = await loadRegisteredModel(
@@ -139,7 +136,7 @@ describe.skipIf(!dev.exists)(`models trained on the development split (${dev.pat
       'student-depression@champion',
     );
     expect(champion.version.version).toBe(results.logistic.version);
-    const data = await readLabelledData(services.datasets, file);
+    const data = await readLabelledData(services, file);
     const { metrics } = evaluate(champion.pipeline, data.records, champion.artifact.threshold);
     expect(data.records).toHaveLength(400);
     expect(metrics.roc_auc).toBeGreaterThan(0.85);

@@ -1,5 +1,5 @@
-import type { Direction } from './tune-config.js';
-import type { TrialHistory } from './sampler.js';
+import type { Direction } from './settings.js';
+import type { TrialHistory, TrialState } from './sampler.js';
 
 /** The best complete trial (ties: the earlier one), or undefined when none completed. */
 export function bestTrial<T extends TrialHistory>(
@@ -13,4 +13,13 @@ export function bestTrial<T extends TrialHistory>(
       best = trial;
   }
   return best;
+}
+
+/** Trials per state. */
+export function countTrials(
+  trials: readonly Pick<TrialHistory, 'state'>[],
+): Record<TrialState, number> {
+  const counts: Record<TrialState, number> = { running: 0, complete: 0, pruned: 0, failed: 0 };
+  for (const trial of trials) counts[trial.state]++;
+  return counts;
 }

@@ -2,7 +2,7 @@ import type { FoldResult } from '../ml/cv-fold.js';
 import type { ModelSpec } from '../ml/model-factory.js';
 import type { FoldRunner } from './fold-runner.js';
 import type { StudyData } from './study-data.js';
-import type { TuneMetric } from './tune-config.js';
+import type { TuneMetric } from './settings.js';
 
 export type TrialOutcome =
   | { state: 'complete'; value: number; folds: FoldResult[] }

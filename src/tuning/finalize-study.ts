@@ -1,11 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Config } from '../config/schema.js';
+import type { TuneConfig } from './settings.js';
 import type { DatasetRepository } from '../data/dataset-repository.js';
+import { isDomainError } from '../errors.js';
 import type { RunId } from '../tracking/ids.js';
 import type { RegistryService } from '../tracking/registry-service.js';
 import type { TrackingService } from '../tracking/tracking-service.js';
 import { trainModel } from '../training/train-model.js';
-import { bestTrial } from './best-trial.js';
+import { bestTrial, countTrials } from './best-trial.js';
 import { directionOf, type StudyDefinition } from './study-definition.js';
 import type { Study, StudyRepository } from './study-repository.js';
 
@@ -20,7 +21,8 @@ export interface FinalizeInput {
   study: Study;
   definition: StudyDefinition;
   /** This process's configuration: infrastructure, registered model name, threshold rule. */
-  config: Config;
+  config: TuneConfig;
+  recordedConfig?: unknown;
   worker: string;
   codeVersion: string;
   groups?: Record<string, string>;
@@ -86,7 +88,7 @@ async function finalizeClaimed(deps: FinalizeDependencies, input: FinalizeInput)
       `automatically; train one (sdp train), then run sdp tune --study ${study.name} again to register the best trial`;
   } else {
     const refit = await trainModel(deps, {
-      dataset: (await deps.datasets.resolve(study.dataset_id))!,
+      dataset: (await deps.datasets.resolve(study.datasetId))!,
       config: {
         ...config,
         model: {
@@ -101,16 +103,16 @@ async function finalizeClaimed(deps: FinalizeDependencies, input: FinalizeInput)
           folds: definition.folds,
         },
       },
+      recordedConfig: input.recordedConfig,
       groups: { ...input.groups, study: study.name, trial: String(best.number) },
       codeVersion: input.codeVersion,
     });
     version = refit.version;
     note = `refit of trial ${best.number} in run ${refit.runId}`;
   }
-  if (study.run_id) {
-    const counts = { complete: 0, pruned: 0, failed: 0, running: 0 };
-    for (const trial of trials) counts[trial.state]++;
-    const runId = study.run_id as RunId;
+  if (study.runId) {
+    const counts = countTrials(trials);
+    const runId = study.runId as RunId;
     await tracking
       .logMetrics(runId, {
         ...(best ? { best_value: best.value!, best_trial: best.number } : {}),
@@ -132,7 +134,8 @@ async function finalizeClaimed(deps: FinalizeDependencies, input: FinalizeInput)
 async function hasVersions(registry: RegistryService, model: string): Promise<boolean> {
   try {
     return (await registry.getModel(model)).versions.length > 0;
-  } catch {
-    return false; // no such model yet
+  } catch (error) {
+    if (isDomainError(error, 'not_found')) return false; // no such model yet
+    throw error;
   }
 }

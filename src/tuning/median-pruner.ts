@@ -1,6 +1,6 @@
-import type { Direction, TuneConfig } from './tune-config.js';
+import type { Direction, TuneSettings } from './settings.js';
 
-export type MedianPrunerSettings = TuneConfig['median'];
+export type MedianPrunerSettings = TuneSettings['median'];
 
 /** Optuna's MedianPruner defaults. */
 export const MEDIAN_DEFAULTS: MedianPrunerSettings = {

@@ -10,7 +10,7 @@ import type { TrialParams } from './search-space.js';
 import type { StudyData } from './study-data.js';
 import { directionOf, trialSpec, type StudyDefinition } from './study-definition.js';
 import type { Study, StudyRepository } from './study-repository.js';
-import type { TuneConfig } from './tune-config.js';
+import type { TuneSettings } from './settings.js';
 
 /** How a trial ended, as reported to progress listeners. */
 export interface TrialEvent {
@@ -28,7 +28,7 @@ export interface RunTrialsInput {
   definition: StudyDefinition;
   data: StudyData;
   /** This process's sampler, pruner, parallelism and heartbeat settings. */
-  tune: Pick<TuneConfig, 'sampler' | 'tpe' | 'pruner' | 'median' | 'parallelism' | 'heartbeat'>;
+  tune: Pick<TuneSettings, 'sampler' | 'tpe' | 'pruner' | 'median' | 'parallelism' | 'heartbeat'>;
   experiment: string;
   /** Identifies this process in trial rows (host, pid, random suffix). */
   worker: string;
@@ -68,7 +68,7 @@ export async function runTrials(input: RunTrialsInput): Promise<{ started: numbe
         name: `${study.name} trial ${number}`,
         params: { trial: number, ...prefixed(params) },
         parentRunId,
-        datasetId: study.dataset_id,
+        datasetId: study.datasetId,
         seed: definition.samplerSeed,
         tags: { study: study.name, trial: String(number), worker },
       });
@@ -167,7 +167,7 @@ export async function runTrials(input: RunTrialsInput): Promise<{ started: numbe
 async function studyRunId(repository: StudyRepository, study: Study): Promise<RunId> {
   for (let attempt = 0; attempt < 100; attempt++) {
     const current = attempt === 0 ? study : await repository.findByName(study.name);
-    if (current?.run_id) return current.run_id as RunId;
+    if (current?.runId) return current.runId as RunId;
     await sleep(100);
   }
   throw new Error(`study ${study.name} has no run yet: did the process that created it die?`);

@@ -1,5 +1,5 @@
 import { SeededRandom } from '../ml/random.js';
-import type { Direction } from './tune-config.js';
+import type { Direction } from './settings.js';
 import type { SearchSpace, TrialParams } from './search-space.js';
 
 /** Trial states, as stored. `running` trials are those some worker is evaluating now. */

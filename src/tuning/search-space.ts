@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Params } from '../ml/estimator.js';
-import { buildPipeline } from '../ml/model-factory.js';
+import { buildPipeline, MODEL_FAMILIES, type ModelFamily } from '../ml/model-factory.js';
 
 /** A value a trial gives one hyperparameter. */
 export type ParamValue = number | string | boolean | null;
@@ -65,18 +65,15 @@ export type CategoricalDistribution = Extract<ParamDistribution, { type: 'catego
 export const searchSpaceSchema = z.record(z.string().min(1), paramDistributionSchema);
 export type SearchSpace = z.output<typeof searchSpaceSchema>;
 
-export const MODEL_NAMES = ['logistic', 'gbdt'] as const;
-export type ModelName = (typeof MODEL_NAMES)[number];
-
 /**
  * The search spaces of `tune.space`, one per model: the space of the configured model is the
  * one tuned, so parameters are conditional on `model=…` by construction.
  */
 export const searchSpacesSchema = z
-  .partialRecord(z.enum(MODEL_NAMES), searchSpaceSchema)
+  .partialRecord(z.enum(MODEL_FAMILIES), searchSpaceSchema)
   .superRefine((spaces, ctx) => {
     for (const [model, space] of Object.entries(spaces)) {
-      for (const problem of checkSearchSpace(model as ModelName, space ?? {})) {
+      for (const problem of checkSearchSpace(model as ModelFamily, space ?? {})) {
         ctx.addIssue({ code: 'custom', path: [model, ...problem.path], message: problem.message });
       }
     }
@@ -87,7 +84,7 @@ export const searchSpacesSchema = z
  * the known ones) and `when` clauses naming no earlier parameter or values it cannot take.
  */
 export function checkSearchSpace(
-  model: ModelName,
+  model: ModelFamily,
   space: SearchSpace,
 ): { path: string[]; message: string }[] {
   const problems: { path: string[]; message: string }[] = [];

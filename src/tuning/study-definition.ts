@@ -1,10 +1,10 @@
 import { randomInt } from 'node:crypto';
 import { z } from 'zod';
-import type { Config } from '../config/schema.js';
+import { DomainError } from '../errors.js';
 import { modelSpecSchema, type ModelSpec } from '../ml/model-factory.js';
 import { modelSpec } from '../training/train-model.js';
 import { searchSpaceSchema } from './search-space.js';
-import { TUNE_METRICS, type Direction, type TuneMetric } from './tune-config.js';
+import { TUNE_METRICS, type Direction, type TuneConfig, type TuneMetric } from './settings.js';
 
 /**
  * What makes a study's trials comparable, fixed when it is created and stored with it:
@@ -26,10 +26,10 @@ export const studyDefinitionSchema = z.strictObject({
 export type StudyDefinition = z.output<typeof studyDefinitionSchema>;
 
 /** The definition a configuration describes; without `tune.seed` a random sampler seed is drawn. */
-export function definitionFromConfig(config: Config): StudyDefinition {
+export function definitionFromConfig(config: TuneConfig): StudyDefinition {
   const space = config.tune.space[config.model.name];
   if (!space || Object.keys(space).length === 0) {
-    throw new Error(
+    throw DomainError.invalid(
       `tune.space.${config.model.name} is empty: nothing to tune for model=${config.model.name}`,
     );
   }

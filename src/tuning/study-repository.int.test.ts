@@ -122,8 +122,7 @@ describe('study repository under concurrency on PostgreSQL', () => {
   it('gives four workers on separate pools unique, gap-free trial numbers 0..59 without deadlocks', async () => {
     const url = await createTestDatabase();
     // Each worker its own pool, as separate processes would have.
-    for (let i = 0; i < 4; i++)
-      pools.push(await openDatabase({ database: { url, poolSize: 3 }, dataDir: '.' }));
+    for (let i = 0; i < 4; i++) pools.push(await openDatabase({ url, poolSize: 3 }, '.'));
     await migrateToLatest(pools[0].db);
     const study = await newStudy(new StudyRepository(pools[0].db), 60);
     const results = await Promise.all(

@@ -3,11 +3,53 @@ import { toJson } from '../platform/db/columns.js';
 import type { Database } from '../platform/db/schema.js';
 import type { TrialHistory, TrialState } from './sampler.js';
 import type { TrialParams } from './search-space.js';
-import type { TuningStudyTable } from './tables.js';
+import type { StudyState, TuningStudyTable } from './tables.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
-export type Study = Selectable<TuningStudyTable>;
+/** A tuning study: its fixed definition, its budget and, once finished, what it registered. */
+export interface Study {
+  id: string;
+  name: string;
+  /** The study's tracking run; every trial's run is its child. */
+  runId: string | null;
+  datasetId: string;
+  model: string;
+  metric: string;
+  direction: 'maximize' | 'minimize';
+  /** As stored; read it with `parseDefinition`. */
+  definition: unknown;
+  /** Trials that must end complete or pruned; failed ones do not count. */
+  targetTrials: number;
+  state: StudyState;
+  bestTrial: number | null;
+  modelName: string | null;
+  modelVersion: number | null;
+  note: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+function toStudy(row: Selectable<TuningStudyTable>): Study {
+  return {
+    id: row.id,
+    name: row.name,
+    runId: row.run_id,
+    datasetId: row.dataset_id,
+    model: row.model,
+    metric: row.metric,
+    direction: row.direction,
+    definition: row.definition,
+    targetTrials: row.target_trials,
+    state: row.state,
+    bestTrial: row.best_trial,
+    modelName: row.model_name,
+    modelVersion: row.model_version,
+    note: row.note,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
 
 export interface NewStudy {
   id: string;
@@ -73,16 +115,17 @@ export class StudyRepository {
       .onConflict((oc) => oc.column('name').doNothing())
       .returningAll()
       .executeTakeFirst();
-    if (inserted) return { study: inserted, created: true };
+    if (inserted) return { study: toStudy(inserted), created: true };
     return { study: (await this.findByName(study.name))!, created: false };
   }
 
-  findByName(name: string): Promise<Study | undefined> {
-    return this.db
+  async findByName(name: string): Promise<Study | undefined> {
+    const row = await this.db
       .selectFrom('tuning_study')
       .selectAll()
       .where('name', '=', name)
       .executeTakeFirst();
+    return row && toStudy(row);
   }
 
   async setRun(studyId: string, runId: string): Promise<void> {
@@ -103,8 +146,13 @@ export class StudyRepository {
       .execute();
   }
 
-  list(): Promise<Study[]> {
-    return this.db.selectFrom('tuning_study').selectAll().orderBy('created_at', 'desc').execute();
+  async list(): Promise<Study[]> {
+    const rows = await this.db
+      .selectFrom('tuning_study')
+      .selectAll()
+      .orderBy('created_at', 'desc')
+      .execute();
+    return rows.map(toStudy);
   }
 
   /**

@@ -13,9 +13,9 @@ import {
   type ParamValue,
   type TrialParams,
 } from './search-space.js';
-import type { TuneConfig } from './tune-config.js';
+import type { TuneSettings } from './settings.js';
 
-export type TpeSettings = TuneConfig['tpe'];
+export type TpeSettings = TuneSettings['tpe'];
 
 /** Optuna 3.x TPESampler defaults. */
 export const TPE_DEFAULTS: TpeSettings = {

@@ -81,7 +81,7 @@ async function studyFixture(): Promise<{
     [SDP_BIN, 'synth', '--rows', '3000', '--seed', '3', '--store', '--json'],
     { cwd: REPO_ROOT, env },
   );
-  const database = await openDatabase({ database: { url, poolSize: 2 }, dataDir });
+  const database = await openDatabase({ url, poolSize: 2 }, dataDir);
   const { name } = await database.db.selectFrom('dataset').select('name').executeTakeFirstOrThrow();
   return { env, dataDir, database, datasetName: name };
 }
@@ -141,7 +141,7 @@ describe('sdp tune: two processes on one study, one killed', () => {
       const parents = trials
         .filter((t) => t.state !== 'failed')
         .map((t) => runs.find((run) => run.id === t.runId)?.parent_run_id);
-      expect(parents).toEqual(new Array(TRIALS).fill(study.run_id));
+      expect(parents).toEqual(new Array(TRIALS).fill(study.runId));
     },
   );
 });

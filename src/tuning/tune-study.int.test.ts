@@ -3,11 +3,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { databaseBackends } from '../../test/harness/backends.js';
-import { createServices } from '../app/services.js';
-import { loadConfig } from '../config/load.js';
+import { pino } from 'pino';
+import { loadConfig } from '../app/config.js';
+import { openRuntime } from '../app/runtime.js';
 import { storeSyntheticDataset } from '../data/synthetic-dataset.js';
-import { createBlobStore } from '../platform/blobs/create-blob-store.js';
-import { StudyRepository } from './study-repository.js';
 import { tuneStudy } from './tune-study.js';
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -19,21 +18,20 @@ describe('seeded single-worker studies', () => {
   it('give identical trial sequences, and another seed gives another', async () => {
     const { handle, cleanup } = await databaseBackends[0].open();
     const dataDir = mkdtempSync(path.join(tmpdir(), 'sdp-tune-seed-'));
-    const blobs = createBlobStore({
-      blobs: { url: 'file', s3: { endpoint: '', region: 'x', forcePathStyle: false } },
-      dataDir,
+    const base = loadConfig({ env: {}, overrides: [`dataDir=${dataDir}`] }).config;
+    const deps = await openRuntime(base, {
+      log: pino({ level: 'silent' }),
+      database: handle,
+      migrate: false,
     });
-    cleanups.push(cleanup, () => blobs.close());
-    const services = createServices(handle.db, blobs);
-    const deps = { ...services, studies: new StudyRepository(handle.db) };
-    const base = loadConfig({ env: {} }).config;
-    const stored = await storeSyntheticDataset(services.datasets, {
+    cleanups.push(cleanup, () => deps.close());
+    const stored = await storeSyntheticDataset(deps.datasets, {
       rows: 1500,
       seed: 3,
       settings: base.data,
       config: {},
     });
-    const dataset = (await services.datasets.resolve(stored.datasetId))!;
+    const dataset = (await deps.datasets.resolve(stored.datasetId))!;
 
     const sequence = async (study: string, seed: number) => {
       const { config } = loadConfig({

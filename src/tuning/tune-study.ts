@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import type { Config } from '../config/schema.js';
+import type { TuneConfig } from './settings.js';
 import type { DatasetRepository, DatasetVersion } from '../data/dataset-repository.js';
+import { DomainError } from '../errors.js';
 import type { RegistryService } from '../tracking/registry-service.js';
 import type { TrackingService } from '../tracking/tracking-service.js';
-import { loadRecords, recordableConfig } from '../training/train-model.js';
-import { bestTrial } from './best-trial.js';
+import { loadRecords } from '../training/train-model.js';
+import { bestTrial, countTrials } from './best-trial.js';
 import { finalizeStudy } from './finalize-study.js';
 import { parameterImportance } from './importance.js';
 import { runTrials, type TrialEvent } from './run-trials.js';
@@ -20,11 +21,6 @@ import {
 } from './study-definition.js';
 import type { Study, StudyRepository, TrialCounts, TrialRecord } from './study-repository.js';
 
-/** A tuning mistake meant for the person who started it (a conflicting study, no data). */
-export class TuneError extends Error {
-  override name = 'TuneError';
-}
-
 export interface TuneDependencies {
   datasets: DatasetRepository;
   tracking: TrackingService;
@@ -33,7 +29,9 @@ export interface TuneDependencies {
 }
 
 export interface TuneInput {
-  config: Config;
+  config: TuneConfig;
+  /** The configuration stored with the study's run and the refit's, without secrets. */
+  recordedConfig?: unknown;
   groups?: Record<string, string>;
   /** Required for a new study; a resumed one keeps its dataset. */
   dataset?: DatasetVersion;
@@ -111,7 +109,15 @@ export async function tuneStudy(deps: TuneDependencies, input: TuneInput): Promi
   if (input.signal?.aborted) return summarise(deps.studies, study, definition);
   const finished = await finalizeStudy(
     { ...deps, repository: deps.studies },
-    { study, definition, config, worker, codeVersion: input.codeVersion, groups: input.groups },
+    {
+      study,
+      definition,
+      config,
+      recordedConfig: input.recordedConfig,
+      worker,
+      codeVersion: input.codeVersion,
+      groups: input.groups,
+    },
   );
   return summarise(deps.studies, finished, definition);
 }
@@ -131,19 +137,20 @@ async function openStudy(
     const definition = parseDefinition(existing.definition);
     const differences = definitionDifferences(definition, wanted);
     if (differences.length) {
-      throw new TuneError(
+      throw DomainError.conflict(
         `study ${name} was created with other settings (${differences.join(', ')} differ): ` +
           'resume it with the same model and tune settings, or name a new study',
       );
     }
-    if (input.dataset && input.dataset.id !== existing.dataset_id) {
-      throw new TuneError(
-        `study ${name} tunes on dataset ${existing.dataset_id}, not ${input.dataset.id}`,
+    if (input.dataset && input.dataset.id !== existing.datasetId) {
+      throw DomainError.conflict(
+        `study ${name} tunes on dataset ${existing.datasetId}, not ${input.dataset.id}`,
       );
     }
     return { study: existing, definition };
   }
-  if (!input.dataset) throw new TuneError(`no study ${name} yet, and no dataset to start one on`);
+  if (!input.dataset)
+    throw DomainError.notFound(`no study ${name} yet, and no dataset to start one on`);
   const { study, created } = await deps.studies.createOrGet({
     id: `study_${randomBytes(8).toString('hex')}`,
     name,
@@ -168,7 +175,7 @@ async function openStudy(
         'tune.metric': wanted.metric,
         'tune.space': wanted.space,
       },
-      config: recordableConfig(config),
+      config: input.recordedConfig ?? config,
       datasetId: input.dataset.id,
       datasetHash: input.dataset.contentHash,
       seed: wanted.samplerSeed,
@@ -177,7 +184,7 @@ async function openStudy(
     });
     await deps.studies.setRun(study.id, run.id);
     // The stored definition, as every joining process reads it, so all sample alike.
-    return { study: { ...study, run_id: run.id }, definition: parseDefinition(study.definition) };
+    return { study: { ...study, runId: run.id }, definition: parseDefinition(study.definition) };
   }
   // Another process created it between our look and our insert: join it on its terms.
   return openStudy(deps, { ...input, study: name });
@@ -192,15 +199,15 @@ export async function loadStudyData(
   definition: StudyDefinition,
 ): Promise<StudyData> {
   const key = JSON.stringify([
-    study.dataset_id,
+    study.datasetId,
     definition.testFraction,
     definition.splitSeed,
     definition.folds,
   ]);
   let data = dataCache.get(key);
   if (!data) {
-    const records = await loadRecords(datasets, study.dataset_id);
-    if (records.length === 0) throw new TuneError(`dataset ${study.dataset_id} has no rows`);
+    const records = await loadRecords(datasets, study.datasetId);
+    if (records.length === 0) throw DomainError.invalid(`dataset ${study.datasetId} has no rows`);
     data = prepareStudyData(records, {
       testFraction: definition.testFraction,
       splitSeed: definition.splitSeed,
@@ -218,9 +225,7 @@ async function summariseProgress(
   direction: 'maximize' | 'minimize',
 ): Promise<{ counts: TrialCounts; best: number | null }> {
   const trials = await studies.trials(studyId);
-  const counts: TrialCounts = { running: 0, complete: 0, pruned: 0, failed: 0 };
-  for (const trial of trials) counts[trial.state]++;
-  return { counts, best: bestTrial(trials, direction)?.value ?? null };
+  return { counts: countTrials(trials), best: bestTrial(trials, direction)?.value ?? null };
 }
 
 /** The study as `sdp tune` and `sdp studies show` report it. */
@@ -232,18 +237,17 @@ export async function summarise(
   const direction = directionOf(definition);
   const trials = await studies.trials(study.id);
   const best = bestTrial(trials, direction);
-  const counts = { complete: 0, pruned: 0, failed: 0 };
-  for (const trial of trials) if (trial.state !== 'running') counts[trial.state]++;
+  const { complete, pruned, failed } = countTrials(trials);
   return {
     study: study.name,
     bestValue: best?.value ?? null,
     bestParams: best?.params ?? null,
     bestTrial: best?.number ?? null,
-    trials: counts,
-    version: study.model_version,
-    model: study.model_name,
+    trials: { complete, pruned, failed },
+    version: study.modelVersion,
+    model: study.modelName,
     note: study.note,
-    runId: study.run_id,
+    runId: study.runId,
     metric: definition.metric,
     direction,
     importance: parameterImportance(
@@ -253,4 +257,37 @@ export async function summarise(
     ),
     table: trials,
   };
+}
+
+/** One line of `sdp studies list`. */
+export interface StudyListing {
+  name: string;
+  state: Study['state'];
+  model: string;
+  metric: string;
+  target: number;
+  trials: TrialCounts;
+  bestValue: number | null;
+  version: number | null;
+  createdAt: Date;
+}
+
+/** Every study, newest first, with its trial counts and best value. */
+export async function listStudies(studies: StudyRepository): Promise<StudyListing[]> {
+  return Promise.all(
+    (await studies.list()).map(async (study) => {
+      const trials = await studies.trials(study.id);
+      return {
+        name: study.name,
+        state: study.state,
+        model: study.model,
+        metric: study.metric,
+        target: study.targetTrials,
+        trials: countTrials(trials),
+        bestValue: bestTrial(trials, study.direction)?.value ?? null,
+        version: study.modelVersion,
+        createdAt: study.createdAt,
+      };
+    }),
+  );
 }

@@ -1,14 +1,12 @@
 import { z } from 'zod';
-import type { Kysely } from 'kysely';
-import type { Config } from '../config/schema.js';
 import type { DatasetRepository } from '../data/dataset-repository.js';
-import type { Database } from '../platform/db/schema.js';
-import { UnrecoverableJobError } from '../platform/queue/errors.js';
+import { DomainError } from '../errors.js';
 import type { JobContext } from '../platform/queue/job-queue.js';
 import type { TrackingService } from '../tracking/tracking-service.js';
 import { runTrials } from './run-trials.js';
+import type { TuneConfig } from './settings.js';
 import { parseDefinition } from './study-definition.js';
-import { StudyRepository } from './study-repository.js';
+import type { StudyRepository } from './study-repository.js';
 import { loadStudyData, workerName } from './tune-study.js';
 
 /** The `tune-trial` job (`sdp tune --distributed`): run one trial of the named study. */
@@ -25,17 +23,17 @@ export type TuneTrialJob = z.infer<typeof tuneTrialJobSchema>;
  */
 export async function runTuneTrialJob(
   deps: {
-    db: Kysely<Database>;
+    studies: StudyRepository;
     datasets: DatasetRepository;
     tracking: TrackingService;
-    config: Config;
+    config: TuneConfig;
   },
   job: TuneTrialJob,
   ctx: Pick<JobContext, 'progress' | 'signal'>,
 ): Promise<{ study: string; trial: number | null; state: string }> {
-  const repository = new StudyRepository(deps.db);
+  const repository = deps.studies;
   const study = await repository.findByName(job.study);
-  if (!study) throw new UnrecoverableJobError(`No study ${job.study}`);
+  if (!study) throw DomainError.notFound(`No study ${job.study}`);
   const definition = parseDefinition(study.definition);
   const data = await loadStudyData(deps.datasets, study, definition);
   let outcome: { trial: number | null; state: string } = {

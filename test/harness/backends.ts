@@ -20,7 +20,7 @@ export const databaseBackends: DatabaseBackend[] = [
     name: 'postgres',
     async open() {
       const url = await createTestDatabase();
-      const handle = await openDatabase({ database: { url, poolSize: 5 }, dataDir: '.' });
+      const handle = await openDatabase({ url, poolSize: 5 }, '.');
       await migrateToLatest(handle.db);
       return { handle, cleanup: () => handle.close() };
     },
@@ -29,7 +29,7 @@ export const databaseBackends: DatabaseBackend[] = [
     name: 'embedded',
     async open() {
       const dataDir = mkdtempSync(path.join(tmpdir(), 'sdp-pglite-'));
-      const handle = await openDatabase({ database: { url: 'embedded', poolSize: 1 }, dataDir });
+      const handle = await openDatabase({ url: 'embedded', poolSize: 1 }, dataDir);
       await migrateToLatest(handle.db);
       return {
         handle,

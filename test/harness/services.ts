@@ -69,21 +69,30 @@ function postgresBinDirs(): string[] {
     .map((version) => path.join(root, version, 'bin'));
 }
 
+/** A PostgreSQL cluster of a test's own, on a free port, that the test may stop and start. */
+export interface ThrowawayPostgres {
+  /** The `postgres` database of the cluster (trust auth). */
+  url: string;
+  /** Stops the server (`fast` closes connections cleanly, `immediate` is a crash). */
+  stop(mode?: 'fast' | 'immediate'): Promise<void>;
+  /** Starts it again, on the same port with the same data. */
+  start(): Promise<void>;
+  /** Stops it if running and deletes its data. */
+  remove(): Promise<void>;
+}
+
 /**
- * The PostgreSQL tests use: the one at `url` if it answers; otherwise a throwaway cluster
- * made with initdb/pg_ctl on a free port (run as the `postgres` user when we are root, since
- * PostgreSQL refuses to run as root).
+ * A throwaway cluster made with initdb/pg_ctl (run as the `postgres` user when we are root,
+ * since PostgreSQL refuses to run as root). For the harness when no server answers, and for
+ * fault tests, which must never stop the machine's shared server.
  */
-export async function ensurePostgres(url: string, explicit: boolean): Promise<Service> {
-  if (await postgresAnswers(url)) return { url, origin: 'existing', stop: async () => {} };
-  if (explicit) throw new Error(`TEST_DATABASE_URL=${url} does not answer.`);
+export async function startThrowawayPostgres(): Promise<ThrowawayPostgres> {
   const initdb = findBinary('initdb', postgresBinDirs());
   const pgCtl = findBinary('pg_ctl', postgresBinDirs());
   if (!initdb || !pgCtl) {
     throw new Error(
-      `PostgreSQL does not answer at ${url} and initdb/pg_ctl are not installed. ` +
-        'Install the Debian package "postgresql" (apt-get install postgresql), start a server, ' +
-        'or set TEST_DATABASE_URL.',
+      'initdb/pg_ctl are not installed: install the Debian package "postgresql" ' +
+        '(apt-get install postgresql).',
     );
   }
   const dir = mkdtempSync(path.join(tmpdir(), 'sdp-pg-'));
@@ -96,25 +105,49 @@ export async function ensurePostgres(url: string, explicit: boolean): Promise<Se
       : execFileSync(binary, args, { stdio: 'pipe' });
   const data = path.join(dir, 'data');
   run(initdb, ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync']);
-  run(pgCtl, [
-    '-D',
-    data,
-    '-l',
-    path.join(dir, 'log'),
-    '-w',
-    'start',
-    '-o',
-    `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`,
-  ]);
-  const startedUrl = `postgres://postgres@127.0.0.1:${port}/postgres`;
+  let running = false;
+  const start = async () => {
+    run(pgCtl, [
+      '-D',
+      data,
+      '-l',
+      path.join(dir, 'log'),
+      '-w',
+      'start',
+      '-o',
+      `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`,
+    ]);
+    running = true;
+  };
+  const stop = async (mode: 'fast' | 'immediate' = 'fast') => {
+    run(pgCtl, ['-D', data, '-m', mode, '-w', 'stop']);
+    running = false;
+  };
+  await start();
   return {
-    url: startedUrl,
-    origin: 'started',
-    stop: async () => {
-      run(pgCtl, ['-D', data, '-m', 'immediate', 'stop']);
+    url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    start,
+    stop,
+    remove: async () => {
+      if (running) await stop('immediate');
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** The PostgreSQL tests use: the one at `url` if it answers, else a throwaway cluster. */
+export async function ensurePostgres(url: string, explicit: boolean): Promise<Service> {
+  if (await postgresAnswers(url)) return { url, origin: 'existing', stop: async () => {} };
+  if (explicit) throw new Error(`TEST_DATABASE_URL=${url} does not answer.`);
+  if (!findBinary('initdb', postgresBinDirs())) {
+    throw new Error(
+      `PostgreSQL does not answer at ${url} and initdb/pg_ctl are not installed. ` +
+        'Install the Debian package "postgresql" (apt-get install postgresql), start a server, ' +
+        'or set TEST_DATABASE_URL.',
+    );
+  }
+  const cluster = await startThrowawayPostgres();
+  return { url: cluster.url, origin: 'started', stop: () => cluster.remove() };
 }
 
 /** The Redis tests use: the one at `url` if it answers, else a throwaway redis-server. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidBlobKeyError, validateBlobKey, validateBlobPrefix } from './blob-key.js';
+import type { DomainError } from '../../errors.js';
+import { validateBlobKey, validateBlobPrefix } from './blob-key.js';
 
 describe('validateBlobKey', () => {
   it.each(['a', 'datasets/2024-05-01/train.csv', 'runs/day=1/model@3_x.tar.gz', 'A-Z_0.9'])(
@@ -31,13 +32,13 @@ describe('validateBlobKey', () => {
         return e;
       }
     })();
-    expect(error).toBeInstanceOf(InvalidBlobKeyError);
-    expect((error as InvalidBlobKeyError).reason).toContain(reason);
+    expect(error).toMatchObject({ kind: 'invalid', code: 'invalid_blob_key' });
+    expect((error as DomainError).details[0].message).toContain(reason);
     expect((error as Error).message).toMatch(/^Invalid blob key "/);
   });
 
   it('rejects non-strings from untyped callers', () => {
-    expect(() => validateBlobKey(undefined as unknown as string)).toThrow(InvalidBlobKeyError);
+    expect(() => validateBlobKey(undefined as unknown as string)).toThrow(/^Invalid blob key/);
   });
 
   it('shortens very long keys in the message', () => {
@@ -51,6 +52,6 @@ describe('validateBlobPrefix', () => {
   });
 
   it.each(['/', '//', '../', 'a//', '/a', '.x'])('rejects %j', (prefix) => {
-    expect(() => validateBlobPrefix(prefix)).toThrow(InvalidBlobKeyError);
+    expect(() => validateBlobPrefix(prefix)).toThrow(/^Invalid blob key/);
   });
 });

@@ -1,3 +1,5 @@
+import { invalidBlobKey } from './errors.js';
+
 /** The longest key accepted, in characters (keys are ASCII, so also bytes). */
 export const MAX_BLOB_KEY_LENGTH = 512;
 
@@ -12,41 +14,29 @@ export const MAX_BLOB_KEY_SEGMENT_LENGTH = 200;
 // (`day=2024-05-01`), `@` version tags (`model@3`).
 const SEGMENT_CHARS = /^[A-Za-z0-9_.=@-]+$/;
 
-/** A key or list prefix that breaks the rules; `reason` says which rule. */
-export class InvalidBlobKeyError extends Error {
-  override readonly name = 'InvalidBlobKeyError';
-
-  constructor(
-    readonly key: string,
-    readonly reason: string,
-  ) {
-    super(`Invalid blob key ${quoteForMessage(key)}: ${reason}`);
-  }
-}
-
 /**
- * Throws `InvalidBlobKeyError` unless `key` is a relative, `/`-separated path of non-empty
+ * Throws `an invalid-key error` unless `key` is a relative, `/`-separated path of non-empty
  * segments made of letters, digits and `_ . = @ -`, no segment starting with `.` (which
  * rules out `.` and `..` and reserves dot-files for the filesystem backend's bookkeeping),
  * at most 512 characters long. Such a key cannot escape the store's root on any backend.
  *
  * @example
  * validateBlobKey('datasets/day=2024-05-01/train.csv'); // ok
- * validateBlobKey('../etc/passwd'); // throws InvalidBlobKeyError
+ * validateBlobKey('../etc/passwd'); // throws an invalid-key error
  */
 export function validateBlobKey(key: string): void {
-  if (typeof key !== 'string') throw new InvalidBlobKeyError(String(key), 'must be a string');
-  if (key.length === 0) throw new InvalidBlobKeyError(key, 'must not be empty');
+  if (typeof key !== 'string') throw invalidBlobKey(String(key), 'must be a string');
+  if (key.length === 0) throw invalidBlobKey(key, 'must not be empty');
   if (key.length > MAX_BLOB_KEY_LENGTH) {
-    throw new InvalidBlobKeyError(key, `longer than ${MAX_BLOB_KEY_LENGTH} characters`);
+    throw invalidBlobKey(key, `longer than ${MAX_BLOB_KEY_LENGTH} characters`);
   }
-  if (key.startsWith('/')) throw new InvalidBlobKeyError(key, 'must be relative (no leading "/")');
-  if (key.includes('\\')) throw new InvalidBlobKeyError(key, 'must use "/" as separator, not "\\"');
+  if (key.startsWith('/')) throw invalidBlobKey(key, 'must be relative (no leading "/")');
+  if (key.includes('\\')) throw invalidBlobKey(key, 'must use "/" as separator, not "\\"');
   for (const segment of key.split('/')) validateSegment(key, segment);
 }
 
 /**
- * Throws `InvalidBlobKeyError` unless `prefix` is empty or the beginning of some valid key:
+ * Throws `an invalid-key error` unless `prefix` is empty or the beginning of some valid key:
  * the same rules as `validateBlobKey`, but a trailing `/` is allowed.
  */
 export function validateBlobPrefix(prefix: string): void {
@@ -56,27 +46,18 @@ export function validateBlobPrefix(prefix: string): void {
 
 function validateSegment(key: string, segment: string): void {
   if (segment === '') {
-    throw new InvalidBlobKeyError(key, 'must not contain empty segments ("//" or a trailing "/")');
+    throw invalidBlobKey(key, 'must not contain empty segments ("//" or a trailing "/")');
   }
   if (segment === '.' || segment === '..') {
-    throw new InvalidBlobKeyError(key, `must not contain "${segment}" segments`);
+    throw invalidBlobKey(key, `must not contain "${segment}" segments`);
   }
   if (segment.startsWith('.')) {
-    throw new InvalidBlobKeyError(key, `segment "${segment}" must not start with "."`);
+    throw invalidBlobKey(key, `segment "${segment}" must not start with "."`);
   }
   if (segment.length > MAX_BLOB_KEY_SEGMENT_LENGTH) {
-    throw new InvalidBlobKeyError(
-      key,
-      `segment longer than ${MAX_BLOB_KEY_SEGMENT_LENGTH} characters`,
-    );
+    throw invalidBlobKey(key, `segment longer than ${MAX_BLOB_KEY_SEGMENT_LENGTH} characters`);
   }
   if (!SEGMENT_CHARS.test(segment)) {
-    throw new InvalidBlobKeyError(key, 'only letters, digits, "/" and "_ . = @ -" are allowed');
+    throw invalidBlobKey(key, 'only letters, digits, "/" and "_ . = @ -" are allowed');
   }
-}
-
-/** JSON-quotes the key (so control characters are visible) and shortens very long ones. */
-function quoteForMessage(key: string): string {
-  const shown = key.length > 120 ? `${key.slice(0, 120)}…` : key;
-  return JSON.stringify(shown);
 }

@@ -1,25 +1,12 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { InvalidBlobKeyError, validateBlobKey } from './blob-key.js';
+import { validateBlobKey } from './blob-key.js';
+import { blobStoreUrlError } from './errors.js';
+import { isDomainError } from '../../errors.js';
 
 /** Where `blobs.url` says the objects live. */
 export type BlobStoreLocation =
   { kind: 'file'; root: string } | { kind: 's3'; bucket: string; prefix: string };
-
-/** A `blobs.url` that names no usable store; the message says what is accepted. */
-export class BlobStoreUrlError extends Error {
-  override readonly name = 'BlobStoreUrlError';
-
-  constructor(
-    readonly url: string,
-    reason: string,
-  ) {
-    super(
-      `Invalid blobs.url ${JSON.stringify(url)}: ${reason}. ` +
-        'Expected "file", file:///absolute/path or s3://bucket/prefix',
-    );
-  }
-}
 
 // S3 bucket naming rules (lower case, digits, dots, hyphens, 3–63 characters). Checked on the
 // raw text because URL parsing would silently lower-case a host.
@@ -36,25 +23,24 @@ export function parseBlobStoreUrl(url: string, dataDir: string): BlobStoreLocati
   if (url === 'file') return { kind: 'file', root: path.resolve(dataDir, 'blobs') };
   if (url.startsWith('file:')) return { kind: 'file', root: parseFileUrl(url) };
   if (url.startsWith('s3:')) return parseS3Url(url);
-  throw new BlobStoreUrlError(url, 'unknown scheme');
+  throw blobStoreUrlError(url, 'unknown scheme');
 }
 
 function parseFileUrl(url: string): string {
   if (!url.startsWith('file:///')) {
     // file://data/blobs would make "data" a host name; a relative path cannot be a URL.
-    throw new BlobStoreUrlError(url, 'a file URL needs an absolute path (three slashes)');
+    throw blobStoreUrlError(url, 'a file URL needs an absolute path (three slashes)');
   }
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
-    throw new BlobStoreUrlError(url, 'not a valid URL');
+    throw blobStoreUrlError(url, 'not a valid URL');
   }
-  if (parsed.search || parsed.hash)
-    throw new BlobStoreUrlError(url, 'no query or fragment allowed');
+  if (parsed.search || parsed.hash) throw blobStoreUrlError(url, 'no query or fragment allowed');
   const root = fileURLToPath(parsed);
   if (path.resolve(root) === path.parse(path.resolve(root)).root) {
-    throw new BlobStoreUrlError(url, 'refusing to use the filesystem root as the blob store');
+    throw blobStoreUrlError(url, 'refusing to use the filesystem root as the blob store');
   }
   return path.resolve(root);
 }
@@ -62,11 +48,11 @@ function parseFileUrl(url: string): string {
 function parseS3Url(url: string): BlobStoreLocation {
   const match = /^s3:\/\/([^/?#]*)(?:\/([^?#]*))?$/.exec(url);
   if (!match)
-    throw new BlobStoreUrlError(url, 'expected s3://bucket/prefix, without query or fragment');
+    throw blobStoreUrlError(url, 'expected s3://bucket/prefix, without query or fragment');
   const bucket = match[1];
   const prefix = (match[2] ?? '').replace(/\/+$/, '');
   if (!BUCKET_NAME.test(bucket) || bucket.includes('..')) {
-    throw new BlobStoreUrlError(
+    throw blobStoreUrlError(
       url,
       `"${bucket}" is not a valid bucket name (3–63 lower-case letters, digits, "." and "-")`,
     );
@@ -75,8 +61,8 @@ function parseS3Url(url: string): BlobStoreLocation {
     try {
       validateBlobKey(prefix);
     } catch (error) {
-      if (error instanceof InvalidBlobKeyError) {
-        throw new BlobStoreUrlError(url, `bad prefix: ${error.reason}`);
+      if (isDomainError(error, 'invalid')) {
+        throw blobStoreUrlError(url, `bad prefix: ${error.details[0]?.message ?? error.message}`);
       }
       throw error;
     }

@@ -55,7 +55,8 @@ export interface BlobStore {
    */
   put(key: string, body: BlobBody, options?: PutOptions): Promise<PutResult>;
   /**
-   * The content as a stream; rejects with `BlobNotFoundError` for a missing key. The caller
+   * The content as a stream; rejects with a `not_found` error (code `blob_not_found`) for a missing
+   * key. The caller
    * must read the stream to its end or destroy it, since it may hold a connection.
    */
   get(key: string): Promise<Readable>;

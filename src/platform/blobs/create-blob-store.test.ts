@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BlobStoreUrlError, parseBlobStoreUrl } from './blob-store-url.js';
+import { parseBlobStoreUrl } from './blob-store-url.js';
 import { createBlobStore } from './create-blob-store.js';
 import { FsBlobStore } from './fs-blob-store.js';
 import { S3BlobStore } from './s3-blob-store.js';
@@ -55,7 +55,7 @@ describe('parseBlobStoreUrl', () => {
         return e;
       }
     })();
-    expect(error).toBeInstanceOf(BlobStoreUrlError);
+    expect(error).toMatchObject({ kind: 'invalid', code: 'config' });
     expect((error as Error).message).toContain(reason);
     expect((error as Error).message).toContain(JSON.stringify(url));
   });
@@ -63,17 +63,17 @@ describe('parseBlobStoreUrl', () => {
 
 describe('createBlobStore', () => {
   it('chooses the filesystem for file URLs', () => {
-    const store = createBlobStore({ dataDir: '/var/lib/sdp', blobs: { url: 'file', s3 } });
+    const store = createBlobStore({ url: 'file', s3 }, '/var/lib/sdp');
 
     expect(store).toBeInstanceOf(FsBlobStore);
     expect(store.describe()).toBe('file:///var/lib/sdp/blobs');
   });
 
   it('chooses S3 for s3 URLs without contacting it', async () => {
-    const store = createBlobStore({
-      dataDir: '.',
-      blobs: { url: 's3://bucket-name/some/prefix', s3: { ...s3, endpoint: 'http://127.0.0.1:1' } },
-    });
+    const store = createBlobStore(
+      { url: 's3://bucket-name/some/prefix', s3: { ...s3, endpoint: 'http://127.0.0.1:1' } },
+      '.',
+    );
 
     expect(store).toBeInstanceOf(S3BlobStore);
     expect(store.describe()).toBe('s3://bucket-name/some/prefix');
@@ -81,7 +81,7 @@ describe('createBlobStore', () => {
   });
 
   it('throws a clear error for a URL it cannot use', () => {
-    expect(() => createBlobStore({ dataDir: '.', blobs: { url: 'gs://bucket', s3 } })).toThrow(
+    expect(() => createBlobStore({ url: 'gs://bucket', s3 }, '.')).toThrow(
       /Invalid blobs.url "gs:\/\/bucket": unknown scheme\. Expected "file"/,
     );
   });

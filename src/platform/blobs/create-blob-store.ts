@@ -1,7 +1,7 @@
 import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
-import type { Config } from '../../config/schema.js';
 import type { BlobStore } from './blob-store.js';
 import { parseBlobStoreUrl } from './blob-store-url.js';
+import type { BlobSettings } from './settings.js';
 import { FsBlobStore } from './fs-blob-store.js';
 import { S3BlobStore, type S3BlobStoreOptions } from './s3-blob-store.js';
 
@@ -20,24 +20,25 @@ export interface CreateBlobStoreOptions {
 /**
  * The blob store `blobs.url` names: files under `dataDir/blobs` for `file`, the given
  * directory for `file:///abs/path`, an S3-compatible bucket for `s3://bucket/prefix` (with
- * `blobs.s3.endpoint`, `region` and `forcePathStyle`). Throws `BlobStoreUrlError` for a URL
+ * `blobs.s3.endpoint`, `region` and `forcePathStyle`). Throws an `invalid` error for a URL
  * it cannot use. Nothing is contacted yet; call `ping()` to check reachability.
  *
  * @example
- * const blobs = createBlobStore(config);
+ * const blobs = createBlobStore(config.blobs, config.dataDir);
  * log.info(`objects in ${blobs.describe()}`);
  */
 export function createBlobStore(
-  config: Pick<Config, 'blobs' | 'dataDir'>,
+  settings: BlobSettings,
+  dataDir: string,
   options: CreateBlobStoreOptions = {},
 ): BlobStore {
-  const location = parseBlobStoreUrl(config.blobs.url, config.dataDir);
+  const location = parseBlobStoreUrl(settings.url, dataDir);
   switch (location.kind) {
     case 'file':
       return new FsBlobStore(location.root);
     case 's3': {
       const { credentials, ...tuning } = options.s3 ?? {};
-      const { endpoint, region, forcePathStyle } = config.blobs.s3;
+      const { endpoint, region, forcePathStyle } = settings.s3;
       const client = new S3Client({
         region,
         // An empty endpoint (the default config) means AWS itself.

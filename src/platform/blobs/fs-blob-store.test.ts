@@ -5,7 +5,6 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { BlobKeyConflictError } from './blob-key-conflict-error.js';
 import { blobStoreConformance } from './blob-store.conformance.js';
 import { FsBlobStore } from './fs-blob-store.js';
 
@@ -122,15 +121,15 @@ describe('FsBlobStore on disk', () => {
 
     const error = await store.put('a/b/c', 'y').catch((e: unknown) => e);
 
-    expect(error).toBeInstanceOf(BlobKeyConflictError);
-    expect((error as BlobKeyConflictError).conflictingKey).toBe('a/b');
+    expect(error).toMatchObject({ kind: 'conflict', code: 'blob_key_conflict' });
+    expect((error as Error).message).toContain('folder "a/b"');
     expect((await readdir(path.join(root, 'a'))).sort()).toEqual(['.b.meta.json', 'b']);
   });
 
   it('refuses a key that is a folder of other blobs', async () => {
     await store.put('a/b', 'x');
 
-    await expect(store.put('a', 'y')).rejects.toBeInstanceOf(BlobKeyConflictError);
+    await expect(store.put('a', 'y')).rejects.toMatchObject({ code: 'blob_key_conflict' });
     expect(await readdir(root)).toEqual(['a']);
     expect((await store.getBuffer('a/b')).toString()).toBe('x');
   });

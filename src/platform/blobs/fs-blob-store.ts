@@ -16,9 +16,7 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
-import { BlobKeyConflictError } from './blob-key-conflict-error.js';
 import { validateBlobKey, validateBlobPrefix } from './blob-key.js';
-import { BlobNotFoundError } from './blob-not-found-error.js';
 import type {
   BlobBody,
   BlobListing,
@@ -30,6 +28,8 @@ import type {
 import { bodyChunks, ContentDigest } from './content-digest.js';
 import { DEFAULT_CONTENT_TYPE } from './default-content-type.js';
 import { writeAll } from './write-all.js';
+import { blobKeyConflict, blobNotFound } from './errors.js';
+import type { DomainError } from '../../errors.js';
 
 // Layout under the root, chosen so that the content stays an ordinary, browsable file:
 //   <dir>/<name>                    the content of key <dir>/<name>, byte for byte
@@ -111,14 +111,14 @@ export class FsBlobStore implements BlobStore {
   async get(key: string): Promise<Readable> {
     validateBlobKey(key);
     const handle = await this.#openContent(key);
-    if (!handle) throw new BlobNotFoundError(key, this.describe());
+    if (!handle) throw blobNotFound(key, this.describe());
     return handle.createReadStream();
   }
 
   async getBuffer(key: string): Promise<Buffer> {
     validateBlobKey(key);
     const handle = await this.#openContent(key);
-    if (!handle) throw new BlobNotFoundError(key, this.describe());
+    if (!handle) throw blobNotFound(key, this.describe());
     try {
       return await handle.readFile();
     } finally {
@@ -240,13 +240,13 @@ export class FsBlobStore implements BlobStore {
         (s) => s.isDirectory(),
         () => false,
       );
-      if (isFolder) throw new BlobKeyConflictError(key, key);
+      if (isFolder) throw blobKeyConflict(key, key);
       throw error;
     }
   }
 
   /** The conflict error naming the first ancestor of `key` that is a blob, not a folder. */
-  async #folderConflict(key: string): Promise<BlobKeyConflictError> {
+  async #folderConflict(key: string): Promise<DomainError> {
     const segments = key.split('/');
     for (let i = 1; i < segments.length; i++) {
       const ancestor = segments.slice(0, i).join('/');
@@ -254,9 +254,9 @@ export class FsBlobStore implements BlobStore {
         (s) => !s.isDirectory(),
         () => false,
       );
-      if (isFile) return new BlobKeyConflictError(key, ancestor);
+      if (isFile) return blobKeyConflict(key, ancestor);
     }
-    return new BlobKeyConflictError(key, segments.slice(0, -1).join('/'));
+    return blobKeyConflict(key, segments.slice(0, -1).join('/'));
   }
 
   async #openContent(key: string): Promise<FileHandle | undefined> {

@@ -8,9 +8,9 @@ export type {
   PutResult,
 } from './blob-store.js';
 export { createBlobStore, type CreateBlobStoreOptions } from './create-blob-store.js';
-export { parseBlobStoreUrl, BlobStoreUrlError, type BlobStoreLocation } from './blob-store-url.js';
-export { validateBlobKey, validateBlobPrefix, InvalidBlobKeyError } from './blob-key.js';
-export { BlobNotFoundError } from './blob-not-found-error.js';
-export { BlobKeyConflictError } from './blob-key-conflict-error.js';
+export { parseBlobStoreUrl, type BlobStoreLocation } from './blob-store-url.js';
+export { validateBlobKey, validateBlobPrefix } from './blob-key.js';
+export { BLOB_ERROR_CODES } from './errors.js';
+export { blobSettingsSchema, type BlobSettings } from './settings.js';
 export { FsBlobStore } from './fs-blob-store.js';
 export { S3BlobStore, type S3BlobStoreOptions } from './s3-blob-store.js';

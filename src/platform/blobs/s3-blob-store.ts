@@ -9,8 +9,8 @@ import {
   PutObjectCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import { InvalidBlobKeyError, validateBlobKey, validateBlobPrefix } from './blob-key.js';
-import { BlobNotFoundError } from './blob-not-found-error.js';
+import { validateBlobKey, validateBlobPrefix } from './blob-key.js';
+import { blobNotFound, invalidBlobKey } from './errors.js';
 import type {
   BlobBody,
   BlobListing,
@@ -133,7 +133,7 @@ export class S3BlobStore implements BlobStore {
       }
       return response.Body;
     } catch (error) {
-      if (isMissingObject(error)) throw new BlobNotFoundError(key, this.describe());
+      if (isMissingObject(error)) throw blobNotFound(key, this.describe());
       throw error;
     }
   }
@@ -231,7 +231,7 @@ export class S3BlobStore implements BlobStore {
     validateBlobKey(key);
     const objectKey = `${this.#prefix}${key}`;
     if (Buffer.byteLength(objectKey) > MAX_OBJECT_KEY_BYTES) {
-      throw new InvalidBlobKeyError(
+      throw invalidBlobKey(
         key,
         `with the store prefix "${this.#prefix}" longer than S3's ${MAX_OBJECT_KEY_BYTES} bytes`,
       );

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../../../test/harness/context.js';
-import { openDatabase, redactUrl, type DatabaseHandle } from './database.js';
+import { openDatabase, type DatabaseHandle } from './database.js';
 import { migrateDown, migrateToLatest } from './migrate.js';
 import { migrations } from './migrations/index.js';
 
@@ -15,15 +15,12 @@ afterAll(async () => {
 
 async function open(kind: 'postgres' | 'embedded'): Promise<DatabaseHandle> {
   if (kind === 'postgres') {
-    const handle = await openDatabase({
-      database: { url: await createTestDatabase(), poolSize: 4 },
-      dataDir: '.',
-    });
+    const handle = await openDatabase({ url: await createTestDatabase(), poolSize: 4 }, '.');
     cleanups.push(() => handle.close());
     return handle;
   }
   const dataDir = mkdtempSync(path.join(tmpdir(), 'sdp-db-test-'));
-  const handle = await openDatabase({ database: { url: 'embedded', poolSize: 1 }, dataDir });
+  const handle = await openDatabase({ url: 'embedded', poolSize: 1 }, dataDir);
   cleanups.push(async () => {
     await handle.close();
     rmSync(dataDir, { recursive: true, force: true });
@@ -102,11 +99,5 @@ describe.each(['postgres', 'embedded'] as const)('database on %s', (kind) => {
     release();
     await expect(trx).rejects.toThrow('rollback');
     await outside;
-  });
-});
-
-describe('redactUrl', () => {
-  it('hides the password', () => {
-    expect(redactUrl('postgres://u:secret@h:5432/db')).toBe('postgres://u:***@h:5432/db');
   });
 });

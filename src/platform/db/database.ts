@@ -2,10 +2,11 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
-import type { Config } from '../../config/schema.js';
 import { PGliteDialect } from './pglite-dialect.js';
 import { PGliteWorker } from './pglite-worker.js';
 import type { Database } from './schema.js';
+import type { DatabaseSettings } from './settings.js';
+import { redactUrl } from '../redact-url.js';
 
 export type DatabaseKind = 'postgres' | 'embedded';
 
@@ -25,19 +26,33 @@ pg.types.setTypeParser(pg.types.builtins.NUMERIC, (value) => Number(value));
 
 /** Opens the configured database: PostgreSQL for a postgres:// URL, else PGlite under dataDir. */
 export async function openDatabase(
-  config: Pick<Config, 'database' | 'dataDir'>,
+  settings: DatabaseSettings,
+  dataDir: string,
+  options: {
+    /**
+     * Hears errors of pooled connections (the server restarted or went away). The pool drops
+     * such a connection and the next query opens a new one; without a listener, Node would
+     * end the process on the `error` event.
+     */
+    onConnectionError?: (error: Error) => void;
+  } = {},
 ): Promise<DatabaseHandle> {
-  const { url, poolSize } = config.database;
+  const { url, poolSize } = settings;
   if (url !== 'embedded') {
     const pool = new pg.Pool({
       connectionString: url,
       max: poolSize,
       connectionTimeoutMillis: 5000,
     });
+    const onError = options.onConnectionError ?? (() => {});
+    pool.on('error', onError);
+    // A client in use when its connection ends emits `error` too (besides failing its query);
+    // the pool attaches no listener while a client is checked out, so every client gets one.
+    pool.on('connect', (client) => client.on('error', onError));
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return handle(db, 'postgres', redactUrl(url));
   }
-  const directory = path.resolve(config.dataDir, 'pgdata');
+  const directory = path.resolve(dataDir, 'pgdata');
   mkdirSync(directory, { recursive: true });
   const pglite = new PGliteWorker(directory);
   await pglite.waitReady.catch((error: unknown) => {
@@ -60,15 +75,4 @@ function handle(db: Kysely<Database>, kind: DatabaseKind, location: string): Dat
     },
     close: () => db.destroy(),
   };
-}
-
-/** The URL with any password replaced, for logs and health output. */
-export function redactUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
-  }
 }

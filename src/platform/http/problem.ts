@@ -1,39 +1,17 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { DomainError, type ErrorDetail, type ErrorKind } from '../../errors.js';
 
-/** One bad field of a request, as listed in a problem document. */
-export interface FieldError {
-  /** Where the problem is, e.g. `body.age` or `query.limit`. */
-  field: string;
-  message: string;
-}
-
-/**
- * The one HTTP error type: thrown anywhere below a route, rendered by `sendProblem` as an
- * RFC 9457 `application/problem+json` document.
- */
-export class HttpProblem extends Error {
-  constructor(
-    readonly status: number,
-    readonly title: string,
-    readonly detail?: string,
-    readonly errors?: FieldError[],
-  ) {
-    super(detail ?? title);
-    this.name = 'HttpProblem';
-  }
-
-  static badRequest(detail: string, errors?: FieldError[]) {
-    return new HttpProblem(400, 'Bad Request', detail, errors);
-  }
-  static notFound(detail: string) {
-    return new HttpProblem(404, 'Not Found', detail);
-  }
-  static conflict(detail: string) {
-    return new HttpProblem(409, 'Conflict', detail);
-  }
-}
+/** The HTTP status of each error kind (the HTTP side of src/errors.ts). */
+export const STATUS_OF_KIND: Record<ErrorKind, number> = {
+  invalid: 400,
+  not_found: 404,
+  conflict: 409,
+  forbidden: 403,
+  rate_limited: 429,
+  unavailable: 503,
+};
 
 /** The schema of a problem document, for the OpenAPI description of error responses. */
 export const problemSchema = z
@@ -62,7 +40,11 @@ const STATUS_TITLES: Record<number, string> = {
   503: 'Service Unavailable',
 };
 
-/** Renders any error as problem+json; unexpected errors are logged and never leak details. */
+/**
+ * The one error handler: renders any error as an RFC 9457 problem+json document. A
+ * `DomainError` answers with its kind's status and message; unexpected errors are logged and
+ * never leak details.
+ */
 export function sendProblem(
   error: FastifyError | Error,
   request: FastifyRequest,
@@ -70,10 +52,13 @@ export function sendProblem(
 ) {
   let status = 500;
   let detail: string | undefined;
-  let errors: FieldError[] | undefined;
+  let errors: ErrorDetail[] | undefined;
 
-  if (error instanceof HttpProblem) {
-    ({ status, detail, errors } = error);
+  if (error instanceof DomainError) {
+    status = STATUS_OF_KIND[error.kind];
+    detail = error.message;
+    if (error.details.length) errors = [...error.details];
+    if (error.retryAfterSeconds !== undefined) reply.header('retry-after', error.retryAfterSeconds);
   } else if (hasZodFastifySchemaValidationErrors(error)) {
     status = 400;
     const part = error.validationContext ?? 'body';

@@ -3,7 +3,7 @@ import { pino } from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { healthRoutes } from './health-routes.js';
-import { HttpProblem } from './problem.js';
+import { DomainError } from '../../errors.js';
 import { createHttpServer } from './server.js';
 
 const log = pino({ level: 'silent' });
@@ -33,7 +33,7 @@ async function testServer() {
           async (request) => request.body,
         );
         app.get('/conflict', async () => {
-          throw HttpProblem.conflict('already there');
+          throw DomainError.conflict('already there');
         });
         app.get('/crash', async () => {
           throw new Error('secret internal detail');
@@ -96,7 +96,7 @@ describe('HTTP server', async () => {
     expect(response.json().title).toBe('Bad Request');
   });
 
-  it('renders thrown HttpProblems and unknown routes', async () => {
+  it('renders thrown domain errors with their status, and unknown routes', async () => {
     expect((await app.inject({ url: '/conflict' })).json()).toMatchObject({
       status: 409,
       detail: 'already there',

@@ -9,10 +9,11 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
-import type { Logger } from '../log.js';
+import type { Logger } from '../log/logger.js';
 import type { Metrics } from '../metrics.js';
 import { compileFastParser } from '../schema-check.js';
-import { HttpProblem, sendProblem } from './problem.js';
+import { DomainError } from '../../errors.js';
+import { sendProblem } from './problem.js';
 
 /** A route module: registers its routes (with zod schemas) on the typed server. */
 export type RouteModule = (app: App) => void | Promise<void>;
@@ -83,7 +84,7 @@ export async function createHttpServer({
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler((error, request, reply) => sendProblem(error as Error, request, reply));
   app.setNotFoundHandler((request, reply) =>
-    sendProblem(HttpProblem.notFound(`No route ${request.method} ${request.url}`), request, reply),
+    sendProblem(DomainError.notFound(`No route ${request.method} ${request.url}`), request, reply),
   );
   // Callback-style hooks: no promise per request on the hot path.
   app.addHook('onSend', (request, reply, payload, done) => {

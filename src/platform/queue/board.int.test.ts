@@ -28,11 +28,7 @@ describe('queue board on the bullmq backend', () => {
     const redis = testRedis();
     const name = `b${randomBytes(4).toString('hex')}`;
     const queue = createJobQueue({
-      config: {
-        queue: { url: redis.url, prefix: redis.prefix, ...conformanceConfig },
-        database: { url: 'embedded', poolSize: 1 },
-        dataDir: '.',
-      },
+      settings: { url: redis.url, prefix: redis.prefix, ...conformanceConfig },
       schema: testJobSchema,
       name,
     });
@@ -62,12 +58,8 @@ describe('queue board on the inline backend', () => {
     const { handle, cleanup } = await postgres.open();
     cleanups.push(cleanup);
     const queue = createJobQueue({
-      config: {
-        queue: { url: 'inline', prefix: 'sdp', ...conformanceConfig },
-        database: { url: 'postgres://test/db', poolSize: 1 },
-        dataDir: '.',
-      },
-      db: handle.db,
+      settings: { url: 'inline', prefix: 'sdp', ...conformanceConfig },
+      database: handle,
       schema: testJobSchema,
     });
     const app = serve(queue);

@@ -10,11 +10,7 @@ import { createTestProbe, testJobSchema, type TestJobSchema } from './testing/te
 
 function openBullmq(redis: { url: string; prefix: string }, name: string): JobQueue<TestJobSchema> {
   return createJobQueue({
-    config: {
-      queue: { url: redis.url, prefix: redis.prefix, ...conformanceConfig },
-      database: { url: 'embedded', poolSize: 1 },
-      dataDir: '.',
-    },
+    settings: { url: redis.url, prefix: redis.prefix, ...conformanceConfig },
     schema: testJobSchema,
     name,
   });

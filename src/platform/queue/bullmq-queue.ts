@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Queue, UnrecoverableError, Worker, type Job, type JobType as BullJobType } from 'bullmq';
 import { Redis } from 'ioredis';
-import { redactUrl } from '../db/database.js';
-import { errorMessage, UnrecoverableJobError } from './errors.js';
+import { redactUrl } from '../redact-url.js';
+import { errorMessage, isRetryable } from '../../errors.js';
 import {
   emptyCounts,
   jobStates,
@@ -247,7 +247,8 @@ export class BullmqJobQueue<S extends JobSchema> implements JobQueue<S> {
     try {
       return await handlerFor(handlers, payload)(payload, ctx);
     } catch (error) {
-      if (error instanceof UnrecoverableJobError) throw new UnrecoverableError(error.message);
+      // BullMQ's own signal for "do not try again".
+      if (!isRetryable(error)) throw new UnrecoverableError(errorMessage(error));
       throw error;
     }
   }

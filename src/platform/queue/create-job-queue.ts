@@ -1,16 +1,13 @@
-import path from 'node:path';
-import type { Kysely } from 'kysely';
-import type { Config } from '../../config/schema.js';
-import { redactUrl } from '../db/database.js';
-import type { Database } from '../db/schema.js';
+import type { DatabaseHandle } from '../db/database.js';
 import { BullmqJobQueue } from './bullmq-queue.js';
 import { InlineJobQueue, type InlineTuning } from './inline-queue.js';
 import { silentLogger, type JobQueue, type JobSchema, type QueueLogger } from './job-queue.js';
+import type { QueueSettings } from './settings.js';
 
 export interface CreateJobQueueOptions<S extends JobSchema> {
-  config: Pick<Config, 'queue' | 'database' | 'dataDir'>;
+  settings: QueueSettings;
   /** The database the inline backend keeps its jobs in; unused by BullMQ. */
-  db?: Kysely<Database>;
+  database?: Pick<DatabaseHandle, 'db' | 'kind' | 'location'>;
   /** The zod discriminated union (keyed by `type`) of every job this queue carries. */
   schema: S;
   log?: QueueLogger;
@@ -27,7 +24,7 @@ export interface CreateJobQueueOptions<S extends JobSchema> {
  *
  * @example
  * const jobs = z.discriminatedUnion('type', [z.object({ type: z.literal('train'), runId: z.string() })]);
- * const queue = createJobQueue({ config, db, schema: jobs, log });
+ * const queue = createJobQueue({ settings: config.queue, database, schema: jobs, log });
  * await queue.work({ train: async ({ runId }, ctx) => { await ctx.progress(50); return { runId } } });
  * const id = await queue.enqueue({ type: 'train', runId: 'r1' }, { attempts: 3 });
  * const done = await queue.waitForJob(id, { timeoutMs: 60_000 });
@@ -35,30 +32,31 @@ export interface CreateJobQueueOptions<S extends JobSchema> {
 export function createJobQueue<S extends JobSchema>(
   options: CreateJobQueueOptions<S>,
 ): JobQueue<S> {
-  const { config, schema } = options;
+  const { settings, schema } = options;
   const log = options.log ?? silentLogger;
   const name = options.name ?? 'jobs';
   const defaults = {
-    attempts: config.queue.attempts,
-    backoffMs: config.queue.backoffMs,
-    concurrency: config.queue.concurrency,
+    attempts: settings.attempts,
+    backoffMs: settings.backoffMs,
+    concurrency: settings.concurrency,
   };
-  if (config.queue.url !== 'inline') {
+  if (settings.url !== 'inline') {
     return new BullmqJobQueue({
-      url: config.queue.url,
-      prefix: config.queue.prefix,
+      url: settings.url,
+      prefix: settings.prefix,
       name,
       schema,
       defaults,
       log,
     });
   }
-  if (!options.db) throw new Error('queue.url is "inline": the job queue needs the database');
-  const embedded = config.database.url === 'embedded';
+  const { database } = options;
+  if (!database) throw new Error('queue.url is "inline": the job queue needs the database');
   return new InlineJobQueue({
-    db: options.db,
-    exclusive: embedded,
-    location: embedded ? path.resolve(config.dataDir, 'pgdata') : redactUrl(config.database.url),
+    db: database.db,
+    // Embedded PGlite belongs to this process alone: any job running elsewhere is orphaned.
+    exclusive: database.kind === 'embedded',
+    location: database.location,
     name,
     schema,
     defaults,

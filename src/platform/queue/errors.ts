@@ -1,48 +1,35 @@
 import type { z } from 'zod';
+import { DomainError } from '../../errors.js';
 
 /**
- * Thrown by a handler when trying again cannot help (bad input, a missing dataset): the job
- * fails at once, whatever attempts remain. The BullMQ backend maps it to BullMQ's
- * `UnrecoverableError`.
+ * The queue's own failures, as domain errors with a `code` each. Whether a failed job is tried
+ * again follows from its error's kind (`isRetryable` in src/errors.ts): a handler throws an
+ * `invalid` or `not_found` error, say, when trying again cannot help.
  */
-export class UnrecoverableJobError extends Error {
-  override name = 'UnrecoverableJobError';
-}
+export const QUEUE_ERROR_CODES = {
+  invalidPayload: 'invalid_job_payload',
+  jobNotFound: 'job_not_found',
+  waitTimeout: 'job_wait_timeout',
+} as const;
 
 /** A payload that does not match the queue's schema: at enqueue (nothing added) or in a worker. */
-export class InvalidJobPayloadError extends UnrecoverableJobError {
-  override name = 'InvalidJobPayloadError';
-  constructor(readonly issues: z.core.$ZodIssue[]) {
-    super(`Invalid job payload: ${describeIssues(issues)}`);
-  }
+export function invalidJobPayload(issues: readonly z.core.$ZodIssue[]): DomainError {
+  return DomainError.invalid('Invalid job payload', {
+    code: QUEUE_ERROR_CODES.invalidPayload,
+    details: issues.map((issue) => ({
+      field: issue.path.length ? issue.path.join('.') : '(root)',
+      message: issue.message,
+    })),
+  });
+}
+
+export function jobNotFound(jobId: string): DomainError {
+  return DomainError.notFound(`No job with id ${jobId}`, { code: QUEUE_ERROR_CODES.jobNotFound });
 }
 
 /** `waitForJob` ran out of time before the job finished. */
-export class JobWaitTimeoutError extends Error {
-  override name = 'JobWaitTimeoutError';
-  constructor(
-    readonly jobId: string,
-    readonly timeoutMs: number,
-  ) {
-    super(`Job ${jobId} did not finish within ${timeoutMs} ms`);
-  }
-}
-
-export class JobNotFoundError extends Error {
-  override name = 'JobNotFoundError';
-  constructor(readonly jobId: string) {
-    super(`No job with id ${jobId}`);
-  }
-}
-
-function describeIssues(issues: z.core.$ZodIssue[]): string {
-  return issues
-    .map((issue) => `${issue.path.length ? issue.path.join('.') : '(root)'}: ${issue.message}`)
-    .join('; ');
-}
-
-/** The message stored for a failed attempt; handlers may throw anything. */
-export function errorMessage(error: unknown): string {
-  if (error instanceof Error) return error.message || error.name;
-  return String(error);
+export function jobWaitTimeout(jobId: string, timeoutMs: number): DomainError {
+  return DomainError.unavailable(`Job ${jobId} did not finish within ${timeoutMs} ms`, {
+    code: QUEUE_ERROR_CODES.waitTimeout,
+  });
 }

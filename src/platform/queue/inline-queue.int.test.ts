@@ -13,16 +13,8 @@ const tuning = { pollIntervalMs: 50, heartbeatMs: 100, staleAfterMs: 600 };
 
 function openInline(handle: DatabaseHandle, name: string): JobQueue<TestJobSchema> {
   return createJobQueue({
-    config: {
-      queue: { url: 'inline', prefix: 'sdp', ...conformanceConfig },
-      // Only `url` matters here: "embedded" tells the queue it is alone on the database.
-      database: {
-        url: handle.kind === 'embedded' ? 'embedded' : 'postgres://test/db',
-        poolSize: 1,
-      },
-      dataDir: '.',
-    },
-    db: handle.db,
+    settings: { url: 'inline', prefix: 'sdp', ...conformanceConfig },
+    database: handle,
     schema: testJobSchema,
     name,
     inline: tuning,

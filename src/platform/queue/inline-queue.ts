@@ -3,7 +3,7 @@ import { EventEmitter } from 'node:events';
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import { retryDelayMs } from './backoff.js';
-import { errorMessage, UnrecoverableJobError } from './errors.js';
+import { errorMessage, isRetryable } from '../../errors.js';
 import { InlineJobStore, type JobRow, type Lease } from './inline-store.js';
 import type {
   CloseOptions,
@@ -279,8 +279,7 @@ export class InlineJobQueue<S extends JobSchema> implements JobQueue<S> {
   }
 
   private async recordFailure(row: JobRow, lease: Lease, error: unknown): Promise<void> {
-    const unrecoverable = error instanceof UnrecoverableJobError;
-    const retry = !unrecoverable && lease.attempt < row.max_attempts;
+    const retry = isRetryable(error) && lease.attempt < row.max_attempts;
     const message = errorMessage(error);
     await this.store.fail(
       lease,

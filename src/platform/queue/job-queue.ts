@@ -130,7 +130,7 @@ export interface JobQueue<S extends JobSchema> {
   readonly name: string;
 
   /**
-   * Validates the payload and adds a job. Throws `InvalidJobPayloadError` (nothing enqueued)
+   * Validates the payload and adds a job. Throws an `invalid` error (nothing enqueued)
    * when the payload does not match the schema.
    */
   enqueue(payload: JobInput<S>, options?: EnqueueOptions): Promise<JobId>;
@@ -140,7 +140,7 @@ export interface JobQueue<S extends JobSchema> {
   getJob(id: JobId): Promise<JobInfo | undefined>;
   /**
    * Resolves with the job once it is completed or failed (a failed job resolves, it does not
-   * reject). Rejects with `JobWaitTimeoutError` after `timeoutMs`, `JobNotFoundError` if
+   * reject). Rejects with an `unavailable` error after `timeoutMs`, `not_found` if
    * there is no such job.
    */
   waitForJob(id: JobId, options?: { timeoutMs?: number }): Promise<JobInfo>;

@@ -1,8 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidJobPayloadError, UnrecoverableJobError } from './errors.js';
+import { errorMessage, isRetryable } from '../../errors.js';
+import { QUEUE_ERROR_CODES } from './errors.js';
 import type { JobHandlers } from './job-queue.js';
 import { assertHandlersCover, assertValidJobId, jobTypesOf, parsePayload } from './payload.js';
 import { createTestProbe, testJobSchema, type TestJobSchema } from './testing/test-jobs.js';
+
+function thrown(work: () => unknown): unknown {
+  try {
+    work();
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected an error');
+}
 
 describe('job payloads', () => {
   it('parses a valid payload of the union', () => {
@@ -14,15 +24,15 @@ describe('job payloads', () => {
   });
 
   it('rejects a payload with a clear message naming the field, as an unrecoverable error', () => {
-    const attempt = () => parsePayload(testJobSchema, { type: 'sleep', ms: -1 });
-    expect(attempt).toThrow(InvalidJobPayloadError);
-    expect(attempt).toThrow(/^Invalid job payload: ms: /);
-    expect(attempt).toThrow(UnrecoverableJobError);
+    const error = thrown(() => parsePayload(testJobSchema, { type: 'sleep', ms: -1 }));
+    expect(error).toMatchObject({ kind: 'invalid', code: QUEUE_ERROR_CODES.invalidPayload });
+    expect(errorMessage(error)).toMatch(/^Invalid job payload: ms: /);
+    expect(isRetryable(error)).toBe(false);
   });
 
   it('rejects an unknown type', () => {
-    expect(() => parsePayload(testJobSchema, { type: 'train' })).toThrow(
-      /Invalid job payload: type: /,
+    expect(errorMessage(thrown(() => parsePayload(testJobSchema, { type: 'train' })))).toMatch(
+      /^Invalid job payload: type: /,
     );
   });
 

@@ -1,10 +1,11 @@
-import { InvalidJobPayloadError, UnrecoverableJobError } from './errors.js';
+import { DomainError } from '../../errors.js';
+import { invalidJobPayload } from './errors.js';
 import type { JobContext, JobHandlers, JobPayload, JobSchema } from './job-queue.js';
 
-/** Parses a payload with the queue's schema; throws `InvalidJobPayloadError` on mismatch. */
+/** Parses a payload with the queue's schema; throws an `invalid` error listing every mismatch. */
 export function parsePayload<S extends JobSchema>(schema: S, value: unknown): JobPayload<S> {
   const parsed = schema.safeParse(value);
-  if (!parsed.success) throw new InvalidJobPayloadError(parsed.error.issues);
+  if (!parsed.success) throw invalidJobPayload(parsed.error.issues);
   return parsed.data;
 }
 
@@ -37,8 +38,7 @@ export function handlerFor<S extends JobSchema>(
   const handler = (
     handlers as Record<string, (payload: JobPayload<S>, ctx: JobContext) => unknown>
   )[payload.type as string];
-  if (!handler)
-    throw new UnrecoverableJobError(`No handler for job type "${String(payload.type)}"`);
+  if (!handler) throw DomainError.invalid(`No handler for job type "${String(payload.type)}"`);
   return handler;
 }
 
@@ -48,7 +48,7 @@ export function handlerFor<S extends JobSchema>(
  */
 export function assertValidJobId(jobId: string): void {
   if (!jobId || jobId.includes(':') || /^\d+$/.test(jobId)) {
-    throw new Error(
+    throw DomainError.invalid(
       `Invalid jobId "${jobId}": must be non-empty, without ":" and not a plain integer`,
     );
   }

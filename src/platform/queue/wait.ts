@@ -1,4 +1,4 @@
-import { JobNotFoundError, JobWaitTimeoutError } from './errors.js';
+import { jobNotFound, jobWaitTimeout } from './errors.js';
 import type { JobId, JobInfo } from './job-queue.js';
 
 const FIRST_POLL_MS = 25;
@@ -20,10 +20,10 @@ export async function waitUntilFinished(
   let pollMs = FIRST_POLL_MS;
   for (;;) {
     const job = await getJob(id);
-    if (!job) throw new JobNotFoundError(id);
+    if (!job) throw jobNotFound(id);
     if (job.state === 'completed' || job.state === 'failed') return job;
     const left = deadline - Date.now();
-    if (left <= 0) throw new JobWaitTimeoutError(id, timeoutMs);
+    if (left <= 0) throw jobWaitTimeout(id, timeoutMs);
     await new Promise<void>((resolve) => {
       const timer = setTimeout(done, Math.min(pollMs, left));
       const unsubscribe = finished?.(id, done);

@@ -1,13 +1,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createServices, type Services } from '../../app/services.js';
-import { loadConfig } from '../../config/load.js';
-import type { Config } from '../../config/schema.js';
+import { pino } from 'pino';
+import { loadConfig, type Config } from '../../app/config.js';
+import { openRuntime, type Runtime } from '../../app/runtime.js';
 import { storeDataset } from '../../data/ingest.js';
 import type { LabelledRespondent } from '../../data/record.js';
 import { generateSynthetic } from '../../data/synth.js';
-import { createBlobStore } from '../../platform/blobs/create-blob-store.js';
 import type { DatabaseBackend } from '../../../test/harness/backends.js';
 import type { DatabaseHandle } from '../../platform/db/database.js';
 import { trainModel } from '../../training/train-model.js';
@@ -19,7 +18,8 @@ export interface ServingFixture {
   /** Where blobs and artifacts live: pass `dataDir=` this to CLI commands. */
   dataDir: string;
   database: DatabaseHandle;
-  services: Services;
+  /** The runtime over that database, as `sdp start` builds it (prediction service not started). */
+  runtime: Runtime;
   /** Version 1 (champion): logistic regression on real labels. */
   good: number;
   /** Version 2: the same model trained on shuffled labels — deliberately worse. */
@@ -50,8 +50,11 @@ export async function openServingFixture(
       ...overrides,
     ],
   }).config;
-  const blobs = createBlobStore(config);
-  const services = createServices(handle.db, blobs);
+  const runtime = await openRuntime(config, {
+    log: pino({ level: 'silent' }),
+    database: handle,
+    migrate: false,
+  });
 
   const labelled = [...generateSynthetic({ rows: 2000, seed: 21 })];
   const shuffledLabels = labelled.map((row) => row.depression);
@@ -67,7 +70,7 @@ export async function openServingFixture(
     ['shuffled-labels', labelled.map((row, i) => ({ ...row, depression: shuffledLabels[i] }))],
   ] as const) {
     const stored = await storeDataset(
-      services.datasets,
+      runtime.datasets,
       {
         name,
         source: `test:${name}`,
@@ -80,20 +83,20 @@ export async function openServingFixture(
       },
       { settings: config.data, config: {}, force: true },
     );
-    const dataset = (await services.datasets.resolve(stored.datasetId))!;
-    const result = await trainModel(services, { dataset, config, codeVersion: 'sdp@test' });
+    const dataset = (await runtime.datasets.resolve(stored.datasetId))!;
+    const result = await trainModel(runtime, { dataset, config, codeVersion: 'sdp@test' });
     versions.push(result.version);
   }
   return {
     config,
     dataDir,
     database: handle,
-    services,
+    runtime,
     good: versions[0],
     bad: versions[1],
     traffic: [...generateSynthetic({ rows: 3000, seed: 99 })],
     cleanup: async () => {
-      await blobs.close();
+      await runtime.close();
       await cleanup();
       rmSync(dataDir, { recursive: true, force: true });
     },

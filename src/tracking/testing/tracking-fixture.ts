@@ -4,9 +4,14 @@ import path from 'node:path';
 import type { DatabaseBackend } from '../../../test/harness/backends.js';
 import { createBlobStore, type BlobStore } from '../../platform/blobs/index.js';
 import type { DatabaseHandle } from '../../platform/db/database.js';
-import { createTrackingServices, type TrackingServices } from '../create-tracking.js';
+import { RegistryRepository } from '../registry-repository.js';
+import { RegistryService } from '../registry-service.js';
+import { RunRepository } from '../run-repository.js';
+import { TrackingService } from '../tracking-service.js';
 
-export interface TrackingFixture extends TrackingServices {
+export interface TrackingFixture {
+  tracking: TrackingService;
+  registry: RegistryService;
   handle: DatabaseHandle;
   blobs: BlobStore;
   cleanup(): Promise<void>;
@@ -20,17 +25,19 @@ export interface TrackingFixture extends TrackingServices {
 export async function openTrackingFixture(backend: DatabaseBackend): Promise<TrackingFixture> {
   const { handle, cleanup } = await backend.open();
   const dataDir = mkdtempSync(path.join(tmpdir(), 'sdp-tracking-'));
-  const blobs = createBlobStore({
-    blobs: {
+  const blobs = createBlobStore(
+    {
       url: `file://${dataDir}/blobs`,
       s3: { endpoint: '', region: 'us-east-1', forcePathStyle: false },
     },
     dataDir,
-  });
+  );
+  const runs = new RunRepository(handle.db);
   return {
     handle,
     blobs,
-    ...createTrackingServices(handle.db, blobs),
+    tracking: new TrackingService(runs, blobs),
+    registry: new RegistryService(new RegistryRepository(handle.db), runs, blobs),
     cleanup: async () => {
       await blobs.close();
       await cleanup();

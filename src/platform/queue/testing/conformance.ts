@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { InvalidJobPayloadError, JobNotFoundError, JobWaitTimeoutError } from '../errors.js';
+import { QUEUE_ERROR_CODES } from '../errors.js';
 import { toJobId, type JobId, type JobQueue } from '../job-queue.js';
 import { createTestProbe, type TestJobSchema, type TestProbe } from './test-jobs.js';
 
@@ -167,10 +167,14 @@ export function describeJobQueueConformance(
       const queue = open();
       // @ts-expect-error a string where the schema wants a number
       const wrongField = queue.enqueue({ type: 'add', a: 'two', b: 3 });
-      await expect(wrongField).rejects.toThrow(InvalidJobPayloadError);
-      await expect(wrongField).rejects.toThrow(/a: /);
+      await expect(wrongField).rejects.toMatchObject({
+        code: QUEUE_ERROR_CODES.invalidPayload,
+        details: [expect.objectContaining({ field: 'a' })],
+      });
       // @ts-expect-error a type the union does not have
-      await expect(queue.enqueue({ type: 'nope' })).rejects.toThrow(InvalidJobPayloadError);
+      await expect(queue.enqueue({ type: 'nope' })).rejects.toMatchObject({
+        code: QUEUE_ERROR_CODES.invalidPayload,
+      });
       await expect(queue.enqueue({ type: 'add', a: 1, b: 1 }, { jobId: '42' })).rejects.toThrow(
         /jobId/,
       );
@@ -267,11 +271,13 @@ export function describeJobQueueConformance(
     it('waitForJob times out on an unfinished job and rejects an unknown id', async () => {
       const { queue, probe } = await working();
       const id = await queue.enqueue({ type: 'gate', key: 'w' });
-      await expect(queue.waitForJob(id, { timeoutMs: 150 })).rejects.toThrow(JobWaitTimeoutError);
+      await expect(queue.waitForJob(id, { timeoutMs: 150 })).rejects.toMatchObject({
+        code: QUEUE_ERROR_CODES.waitTimeout,
+      });
       probe.openGate('w');
-      await expect(queue.waitForJob(toJobId('no-such-job'), { timeoutMs: 150 })).rejects.toThrow(
-        JobNotFoundError,
-      );
+      await expect(
+        queue.waitForJob(toJobId('no-such-job'), { timeoutMs: 150 }),
+      ).rejects.toMatchObject({ kind: 'not_found', code: QUEUE_ERROR_CODES.jobNotFound });
       expect(await queue.getJob(toJobId('no-such-job'))).toBeUndefined();
     });
 

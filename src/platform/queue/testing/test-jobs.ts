@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
-import { UnrecoverableJobError } from '../errors.js';
+import { DomainError } from '../../../errors.js';
 import type { JobHandlers, JobId } from '../job-queue.js';
 
 /** ES2024's PromiseWithResolvers; the project targets ES2023 libs. */
@@ -17,7 +17,7 @@ export const testJobSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('add'), a: z.number(), b: z.number() }),
   /** Throws on tries 1…failures, then returns the try number. */
   z.object({ type: z.literal('fail-n-times'), failures: z.number().int().min(0) }),
-  /** Throws UnrecoverableJobError. */
+  /** Throws an error that retrying cannot fix (`invalid`). */
   z.object({ type: z.literal('reject'), reason: z.string() }),
   /** Sleeps (ends early with an error if aborted), for concurrency and close tests. */
   z.object({ type: z.literal('sleep'), ms: z.number().int().min(0) }),
@@ -66,7 +66,7 @@ export function createTestProbe(): TestProbe {
         }),
       reject: ({ reason }, ctx) =>
         tracked(ctx.id, 'reject', async () => {
-          throw new UnrecoverableJobError(reason);
+          throw DomainError.invalid(reason);
         }),
       sleep: ({ ms }, ctx) =>
         tracked(ctx.id, 'sleep', async () => {

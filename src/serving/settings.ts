@@ -6,7 +6,7 @@ const positiveMs = z.number().int().positive();
  * The `serving` section of the configuration: which model is served, how the prediction log
  * buffers, and the thresholds and minimum sample sizes of the automated rollout analysis.
  */
-export const servingConfigSchema = z.strictObject({
+export const servingSettingsSchema = z.strictObject({
   /** The registered model whose `champion` (and, in a rollout, `challenger`) is served. */
   model: z.string().regex(/^[a-z][a-z0-9-]{0,62}$/, 'lower-case letters, digits and -'),
   /** How often aliases and the active rollout are re-read; alias changes apply within this. */
@@ -62,4 +62,4 @@ export const servingConfigSchema = z.strictObject({
   }),
 });
 
-export type ServingConfig = z.infer<typeof servingConfigSchema>;
+export type ServingSettings = z.infer<typeof servingSettingsSchema>;

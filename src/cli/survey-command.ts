@@ -2,11 +2,10 @@ import { createWriteStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { configurableCommand, loadCliConfig, printJson, withDatabase } from '../cli/shared.js';
-import { formatTable } from '../cli/table.js';
 import type { KaggleCsvVariant } from '../data/kaggle-csv.js';
-import { aggregateByGroup, exportSurveyKaggle } from './survey-export.js';
-import { aggregateRows, SurveyRepository } from './survey-repository.js';
+import { aggregateByGroup, exportSurveyKaggle } from '../survey/survey-export.js';
+import { configurableCommand, loadCliConfig, printJson, withRuntime } from './shared.js';
+import { formatTable } from './table.js';
 
 function day(value: string): string {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(value)))
@@ -34,8 +33,8 @@ const exportCommand = configurableCommand(
       options: { since?: string; variant: KaggleCsvVariant; out?: string },
     ) => {
       const { config } = loadCliConfig(overrides);
-      await withDatabase(config, async (database) => {
-        const result = await exportSurveyKaggle(new SurveyRepository(database.db), {
+      await withRuntime(config, async ({ surveys }) => {
+        const result = await exportSurveyKaggle(surveys, {
           since: options.since,
           k: config.survey.k,
           variant: options.variant,
@@ -57,10 +56,10 @@ const statsCommand = configurableCommand(
   .option('--json', 'print JSON')
   .action(async (overrides: string[], options: { json?: boolean }) => {
     const { config } = loadCliConfig(overrides);
-    const { states, groups, suppressed } = await withDatabase(config, async (database) => {
-      const states = await new SurveyRepository(database.db).countByState();
-      return { states, ...aggregateByGroup(await aggregateRows(database.db), config.survey.k) };
-    });
+    const { states, groups, suppressed } = await withRuntime(config, async ({ surveys }) => ({
+      states: await surveys.countByState(),
+      ...aggregateByGroup(await surveys.aggregateRows(), config.survey.k),
+    }));
     if (options.json) return printJson({ states, k: config.survey.k, groups, suppressed });
     console.log(
       `responses: ${states.training} for training, ${states.manual_review} waiting for manual review`,

@@ -1,7 +1,7 @@
 import { ecsFormat } from '@elastic/ecs-pino-format';
 import { pino, type Logger } from 'pino';
 import pretty from 'pino-pretty';
-import type { Config } from '../config/schema.js';
+import type { LogSettings } from './settings.js';
 
 export type { Logger };
 
@@ -11,10 +11,10 @@ export type { Logger };
  * coloured lines when writing to a terminal (`log.format: auto`).
  */
 export function createLogger(
-  config: Pick<Config, 'log'>,
+  settings: LogSettings,
   destination: NodeJS.WritableStream & { isTTY?: boolean } = process.stderr,
 ): Logger {
-  const { level, format } = config.log;
+  const { level, format } = settings;
   const readable = format === 'pretty' || (format === 'auto' && Boolean(destination.isTTY));
   if (readable) {
     return pino(

@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { loadConfig, type ConfigError } from '../config/load.js';
+import { loadConfig } from '../app/config.js';
+import type { DomainError } from '../errors.js';
 
 const problems = (overrides: string[]): string[] => {
   try {
     loadConfig({ overrides, env: {} });
     return [];
   } catch (error) {
-    return (error as ConfigError).problems;
+    return (error as DomainError).details.map(({ field, message }) => `${field}: ${message}`);
   }
 };
 

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import type { ModelSettings } from '../ml/settings.js';
+import type { TrainSettings } from '../training/settings.js';
 import { searchSpacesSchema } from './search-space.js';
 
 /** Objectives a study can optimise: cross-validated metrics, with their direction. */
@@ -40,7 +42,7 @@ const median = z.strictObject({
  * The `tune` section (config/tune/*.yaml): what `sdp tune` searches and how. Trials run
  * `folds`-fold stratified CV on the training split (`train.testFraction`, `train.seed`).
  */
-export const tuneConfigSchema = z.strictObject({
+export const tuneSettingsSchema = z.strictObject({
   trials: z.number().int().min(1).max(100_000),
   sampler: z.enum(['tpe', 'random']),
   pruner: z.enum(['median', 'none']),
@@ -76,4 +78,11 @@ export const tuneConfigSchema = z.strictObject({
   register: z.boolean(),
   space: searchSpacesSchema,
 });
-export type TuneConfig = z.output<typeof tuneConfigSchema>;
+export type TuneSettings = z.output<typeof tuneSettingsSchema>;
+
+/** The configuration sections tuning reads: the base model, the split, the search. */
+export interface TuneConfig {
+  model: ModelSettings;
+  train: TrainSettings;
+  tune: TuneSettings;
+}

@@ -1,0 +1,10 @@
+import { z } from 'zod';
+
+/** The `server` section: where the HTTP API listens and how long shutdown may take. */
+export const serverSettingsSchema = z.strictObject({
+  host: z.string().min(1),
+  port: z.number().int().min(0).max(65535),
+  /** How long graceful shutdown waits for in-flight requests and jobs. */
+  shutdownTimeoutMs: z.number().int().positive(),
+});
+export type ServerSettings = z.infer<typeof serverSettingsSchema>;

@@ -1,0 +1,13 @@
+import { z } from 'zod';
+
+/** The `queue` section: the in-process queue, or BullMQ on Redis, and job defaults. */
+export const queueSettingsSchema = z.strictObject({
+  url: z.string().refine((url) => url === 'inline' || /^rediss?:\/\//.test(url), {
+    message: 'must be "inline" or a redis:// URL',
+  }),
+  prefix: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/i, 'letters, digits, - and _ only'),
+  concurrency: z.number().int().min(1).max(64),
+  attempts: z.number().int().min(1).max(100),
+  backoffMs: z.number().int().min(0),
+});
+export type QueueSettings = z.infer<typeof queueSettingsSchema>;
