@@ -21,12 +21,15 @@ export function createSurvey(options: {
   onResponseStored?: OnResponseStored;
   /** Directory of the built web app (default web/dist/survey). */
   webDirectory?: string;
+  /** Today's UTC day, `YYYY-MM-DD`, the only time stored with a response (default: the clock's). */
+  today?: () => string;
 }): { service: SurveyService; routes: RouteModule[] } {
   const service = new SurveyService({
     repository: new SurveyRepository(options.db),
     maxUnansweredShare: options.settings.maxUnansweredShare,
     log: options.log,
     onResponseStored: options.onResponseStored,
+    today: options.today,
   });
   return {
     service,

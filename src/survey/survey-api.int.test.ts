@@ -15,6 +15,10 @@ import { SurveyRepository } from './survey-repository.js';
 import { studentAnswers, submissionBody } from './testing/answers.js';
 
 const log = pino({ level: 'silent' });
+// The survey's clock, fixed: the stored day must not depend on when (say, around midnight
+// UTC) the test runs. A leap day, so a day computed any other way cannot match by chance.
+const TODAY = '2024-02-29';
+const TOMORROW = '2024-03-01';
 const { config } = loadConfig({ overrides: [] });
 
 describe.each(databaseBackends)('survey API on $name', (backend) => {
@@ -47,6 +51,7 @@ describe.each(databaseBackends)('survey API on $name', (backend) => {
           rateLimit: { ...config.survey.rateLimit, submissions: 10_000 },
         },
         log,
+        today: () => TODAY,
         // A real hook: records every call, or fails on demand.
         onResponseStored: async (event) => {
           if (failHook) throw new Error('prediction service down');
@@ -97,7 +102,7 @@ describe.each(databaseBackends)('survey API on $name', (backend) => {
       Record<string, unknown>
     >`select *, submitted_on::text as day from survey_response`.execute(database.db);
     expect(stored.rows).toHaveLength(1);
-    expect(stored.rows[0].day).toBe(new Date().toISOString().slice(0, 10));
+    expect(stored.rows[0].day).toBe(TODAY);
     expect(JSON.stringify(stored.rows[0])).not.toMatch(/TestAgent|203\.0\.113|a=b/);
     expect(stored.rows[0]).toMatchObject({ state: 'training', phq9_total: 10, phq9_label: 1 });
 
@@ -309,11 +314,10 @@ describe.each(databaseBackends)('survey API on $name', (backend) => {
         .sort(),
     ).toEqual(['0', '0', '0', '0', '0', '1', '1', '1', '1', '1']);
     expect(lines.join('')).not.toMatch(/Pune/);
-    const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
     expect(
       (
         await exportSurveyKaggle(new SurveyRepository(database.db), {
-          since: tomorrow,
+          since: TOMORROW,
           k: 5,
           variant: 'quoted',
         })
@@ -322,11 +326,7 @@ describe.each(databaseBackends)('survey API on $name', (backend) => {
 
     const repository = new DatasetRepository(database.db);
     const options = { settings: config.data, config };
-    const dataset = await resolveDataset(
-      repository,
-      `survey:since=${new Date().toISOString().slice(0, 10)}`,
-      options,
-    );
+    const dataset = await resolveDataset(repository, `survey:since=${TODAY}`, options);
     expect(dataset).toMatchObject({ name: 'survey', synthetic: false, rows: 11, positives: 5 });
     expect((await resolveDataset(repository, 'survey', options)).id).toBe(dataset.id);
     await expect(resolveDataset(repository, 'survey:since=yesterday', options)).rejects.toThrow(
@@ -346,7 +346,8 @@ describe('survey API rate limit', () => {
         db: handle.db,
         settings: {
           ...config.survey,
-          rateLimit: { windowMs: 60_000, submissions: 2, deletions: 1 },
+          // An hour's window: however slow the machine, the three requests share it.
+          rateLimit: { windowMs: 3_600_000, submissions: 2, deletions: 1 },
         },
         log,
       }).routes,
