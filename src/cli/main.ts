@@ -28,6 +28,7 @@ const COMMANDS: [names: string[], load: CommandLoader][] = [
   [['studies'], async () => (await import('./studies-command.js')).studiesCommand],
   [['evaluate'], async () => (await import('./evaluate-command.js')).evaluateCommand],
   [['predict'], async () => (await import('./predict-command.js')).predictCommand],
+  [['test'], async () => (await import('./test-command.js')).testCommand],
   [['runs'], async () => (await import('./runs-command.js')).runsCommand],
   [['models'], async () => (await import('./models-command.js')).modelsCommand],
   [['rollout'], async () => (await import('./rollout-command.js')).rolloutCommand],

@@ -11,10 +11,10 @@ export interface DevDatasetLocation {
 }
 
 /**
- * The development CSV used by data tests and benchmarks: `$SDP_DATASET` if set, else
+ * The development CSV the benchmarks use: `$SDP_DATASET` if set, else
  * `../shared/data/student-depression/dev.csv` beside the repository. The file is never copied
- * into the repository, so callers must cope with `exists: false` (tests skip, the system falls
- * back to synthetic data).
+ * into the repository, so callers must cope with `exists: false`. (Tests read `$SDP_DATASET`
+ * only, through test/harness/dataset.ts, so that whether they run is the environment's choice.)
  */
 export function devDatasetLocation(env: NodeJS.ProcessEnv = process.env): DevDatasetLocation {
   // Two levels up from src/data/ (or dist/data/) is the repository root.

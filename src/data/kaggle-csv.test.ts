@@ -1,15 +1,7 @@
-import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { DomainError } from '../errors.js';
-import { devDatasetLocation } from './dev-dataset.js';
-import {
-  formatKaggleCsv,
-  loadKaggleCsvFile,
-  normalisedRecordHash,
-  readKaggleCsv,
-} from './kaggle-csv.js';
+import { formatKaggleCsv, normalisedRecordHash, readKaggleCsv } from './kaggle-csv.js';
 import type { KaggleRow, KaggleRowRejected } from './kaggle-csv.js';
 import type { LabelledRespondent } from './record.js';
 
@@ -203,7 +195,7 @@ describe('readKaggleCsv: row errors name the column and the value', () => {
   });
 });
 
-describe('readKaggleCsv: whole-file errors throw one DomainError', () => {
+describe('readKaggleCsv: whole-file errors throw one CSV format error', () => {
   it.each([
     ['an empty file', '', 'empty', 'The CSV file is empty.'],
     ['a BOM and blank lines only', '\uFEFF\n\r\n  \n', 'empty', 'The CSV file is empty.'],
@@ -353,31 +345,3 @@ describe('formatKaggleCsv and normalisedRecordHash', () => {
     expect(normalisedRecordHash([reordered])).toBe(normalisedRecordHash([EXPECTED[0]]));
   });
 });
-
-const dataset = devDatasetLocation();
-
-describe.skipIf(!dataset.exists)(
-  `the development file (${dataset.path}; skipped when absent)`,
-  () => {
-    it('loads every row, and writing it back in the quoted variant reproduces the file byte for byte', async () => {
-      const loaded = await loadKaggleCsvFile(dataset.path);
-      expect(loaded.rejected).toEqual([]);
-      expect(loaded.records).toHaveLength(22_320);
-      expect(new Set(loaded.ids).size).toBe(22_320);
-      expect(loaded.records.filter((record) => record.financial_stress === null)).toHaveLength(3);
-      const rewritten = formatKaggleCsv(loaded.records, { variant: 'quoted', ids: loaded.ids });
-      expect(createHash('sha256').update(rewritten).digest('hex')).toBe(
-        createHash('sha256').update(readFileSync(dataset.path)).digest('hex'),
-      );
-    });
-
-    it('converted to the unquoted variant (with BOM and CRLF) it reads back to identical records', async () => {
-      const loaded = await loadKaggleCsvFile(dataset.path);
-      const unquoted = formatKaggleCsv(loaded.records, { variant: 'unquoted', ids: loaded.ids });
-      const rows = await readAll(Buffer.from(`\uFEFF${unquoted.replaceAll('\n', '\r\n')}`));
-      const records = rows.flatMap((row) => (row.ok ? [row.record] : []));
-      expect(records).toEqual(loaded.records);
-      expect(normalisedRecordHash(records)).toBe(normalisedRecordHash(loaded.records));
-    });
-  },
-);

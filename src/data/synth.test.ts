@@ -1,8 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { devDatasetLocation } from './dev-dataset.js';
-import { loadKaggleCsvFile } from './kaggle-csv.js';
 import { labelledRespondentSchema } from './record.js';
 import type { LabelledRespondent } from './record.js';
 import { serialiseSynthParams } from './synth-model.js';
@@ -133,34 +129,3 @@ describe('fitSynthModel', () => {
     expect(records.some((r) => r.financial_stress === null)).toBe(true);
   });
 });
-
-const dataset = devDatasetLocation();
-const SHIPPED_PARAMS = fileURLToPath(new URL('./synth-params.json', import.meta.url));
-
-describe.skipIf(!dataset.exists)(
-  `shipped parameters (${dataset.path}; skipped when absent)`,
-  () => {
-    it('are exactly what fitSynthModel gives on the development file (SDP_UPDATE_SYNTH_PARAMS=1 rewrites them)', async () => {
-      const { records } = await loadKaggleCsvFile(dataset.path);
-      const fitted = serialiseSynthParams(fitSynthModel(records));
-      if (process.env.SDP_UPDATE_SYNTH_PARAMS === '1') writeFileSync(SHIPPED_PARAMS, fitted);
-      // Compared as data: a formatter may re-indent the file.
-      expect(JSON.parse(readFileSync(SHIPPED_PARAMS, 'utf8'))).toEqual(JSON.parse(fitted));
-    });
-
-    it('hold no category or value that fewer than 10 real rows have', async () => {
-      const { records } = await loadKaggleCsvFile(dataset.path);
-      const params = defaultSynthParams();
-      for (const [field, feature] of Object.entries(params.features) as [
-        keyof SynthParams['features'],
-        SynthParams['features'][keyof SynthParams['features']],
-      ][]) {
-        for (const level of feature.levels) {
-          if (!('value' in level) || level.value === 'Others') continue;
-          const count = records.filter((record) => record[field] === level.value).length;
-          expect(count, `${field} = ${level.value}`).toBeGreaterThanOrEqual(params.minCount);
-        }
-      }
-    });
-  },
-);

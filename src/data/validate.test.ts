@@ -1,7 +1,5 @@
-import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { devDatasetLocation } from './dev-dataset.js';
 import { DEFAULT_EXPECTATIONS } from './expectations.js';
 import type { Expectation } from './expectations.js';
 import { readKaggleCsv } from './kaggle-csv.js';
@@ -284,25 +282,3 @@ describe('report output', () => {
     );
   });
 });
-
-const dataset = devDatasetLocation();
-
-describe.skipIf(!dataset.exists)(
-  `default suite on the development file (${dataset.path}; skipped when absent)`,
-  () => {
-    it('passes with warnings only: the known out-of-scale zeros and near-constant columns', async () => {
-      const report = await validateRows(readKaggleCsv(createReadStream(dataset.path)));
-      expect(report.rows).toBe(22_320);
-      expect(report.summary.fail).toBe(0);
-      expect(report.status).toBe('warn');
-      expect(report.expectations.filter((r) => r.status === 'warn').map((r) => r.name)).toEqual([
-        'academic pressure in 1–5',
-        'study satisfaction in 1–5',
-        'CGPA is not 0',
-        'work pressure is not near-constant',
-        'job satisfaction is not near-constant',
-        'profession is not near-constant',
-      ]);
-    });
-  },
-);

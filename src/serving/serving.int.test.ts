@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseBackends } from '../../test/harness/backends.js';
+import { waitFor } from '../../test/harness/wait-for.js';
 import type { Respondent } from '../data/record.js';
 import { createHttpServer, type App } from '../platform/http/server.js';
 import { createLogger } from '../platform/log/logger.js';
@@ -207,11 +208,14 @@ describe.each(databaseBackends)('prediction service over HTTP ($name)', (backend
     expect(during).toEqual(before);
     await new Promise((resolve) => setImmediate(resolve));
     const status = await serving.rollouts.status(MODEL);
-    await waitFor(async () => {
-      await flushLog();
-      const counts = await serving.rollouts.status(MODEL).then((s) => s.stepCounts);
-      return counts.shadow === 40 && counts.champion === 40;
-    });
+    await waitFor(
+      async () => {
+        await flushLog();
+        const counts = await serving.rollouts.status(MODEL).then((s) => s.stepCounts);
+        return counts.shadow === 40 && counts.champion === 40;
+      },
+      { what: '40 champion and 40 shadow rows in the prediction log' },
+    );
     expect(status.rollout?.id).toBe(rollout.id);
     const rows = await fixture.database.db
       .selectFrom('prediction_log')
@@ -231,29 +235,34 @@ describe.each(databaseBackends)('prediction service over HTTP ($name)', (backend
 
   it('picks up an alias change under load without failing a request', async () => {
     const { registry } = fixture.runtime;
-    const statuses: number[] = [];
-    const versions = new Set<number>();
+    const answers: { status: number; version: number }[] = [];
     let stop = false;
     const client = async (c: number) => {
       for (let i = 0; !stop; i++) {
         const response = await predict(records[(c * 97 + i) % records.length], `load-${c}-${i}`);
-        statuses.push(response.statusCode);
-        versions.add(response.json().version);
+        answers.push({ status: response.statusCode, version: response.json().version });
       }
     };
     const clients = Array.from({ length: 8 }, (_, c) => client(c));
-    await new Promise((resolve) => setTimeout(resolve, 150));
+    // Counted answers, not a stopwatch: enough of them on each side of the change.
+    await waitFor(() => answers.length >= 25, { what: '25 answers before the alias change' });
     await registry.setAlias(MODEL, 'champion', fixture.bad, {
       actor: 'test',
       reason: 'alias change under load',
     });
     await serving.predictions.refresh();
-    await new Promise((resolve) => setTimeout(resolve, 150));
+    const changedAt = answers.length;
+    await waitFor(
+      () => answers.slice(changedAt).filter((a) => a.version === fixture.bad).length >= 25,
+      { what: '25 answers from the new champion' },
+    );
     stop = true;
     await Promise.all(clients);
-    expect(statuses.length).toBeGreaterThan(50);
-    expect(statuses.every((status) => status === 200)).toBe(true);
-    expect(versions).toEqual(new Set([fixture.good, fixture.bad]));
+    expect(answers.length).toBeGreaterThan(50);
+    expect(answers.every((answer) => answer.status === 200)).toBe(true);
+    expect(new Set(answers.map((answer) => answer.version))).toEqual(
+      new Set([fixture.good, fixture.bad]),
+    );
     expect((await predict(records[0])).json().version).toBe(fixture.bad);
     await registry.setAlias(MODEL, 'champion', fixture.good, { actor: 'test', reason: 'restore' });
     await serving.predictions.refresh();
@@ -312,11 +321,3 @@ describe.each(databaseBackends)('prediction service over HTTP ($name)', (backend
 
   const flushLog = () => serving.predictions.flushLog();
 });
-
-async function waitFor(check: () => Promise<boolean>, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}

@@ -4,9 +4,9 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { databaseBackends } from '../../test/harness/backends.js';
 import { loadConfig } from '../app/config.js';
+import type { Kysely } from 'kysely';
 import { DatasetRepository } from '../data/dataset-repository.js';
 import { resolveDataset } from '../app/dataset-source.js';
-import type { Kysely } from 'kysely';
 import type { Database } from '../platform/db/schema.js';
 import type { RouteModule } from '../platform/http/server.js';
 import type { DatabaseHandle } from '../platform/db/database.js';
@@ -24,9 +24,13 @@ import { SurveyRepository } from './survey-repository.js';
 import { studentAnswers, submissionBody } from './testing/answers.js';
 
 const log = pino({ level: 'silent' });
+// The survey's clock, fixed: the stored day must not depend on when (say, around midnight
+// UTC) the test runs. A leap day, so a day computed any other way cannot match by chance.
+const TODAY = '2024-02-29';
+const TOMORROW = '2024-03-01';
 const { config } = loadConfig({ overrides: [] });
 
-/** The survey's routes over one database, wired as the runtime wires them. */
+/** The survey's routes over one database, wired as the runtime wires them, on the fixed day. */
 function surveyApp(
   db: Kysely<Database>,
   settings: SurveySettings,
@@ -37,6 +41,7 @@ function surveyApp(
     maxUnansweredShare: settings.maxUnansweredShare,
     log,
     onResponseStored,
+    today: () => TODAY,
   });
   return [surveyRoutes(service, settings), surveyWebRoutes(settings)];
 }
@@ -117,7 +122,7 @@ describe.each(databaseBackends)('survey API on $name', (backend) => {
       Record<string, unknown>
     >`select *, submitted_on::text as day from survey_response`.execute(database.db);
     expect(stored.rows).toHaveLength(1);
-    expect(stored.rows[0].day).toBe(new Date().toISOString().slice(0, 10));
+    expect(stored.rows[0].day).toBe(TODAY);
     expect(JSON.stringify(stored.rows[0])).not.toMatch(/TestAgent|203\.0\.113|a=b/);
     expect(stored.rows[0]).toMatchObject({ state: 'training', phq9_total: 10, phq9_label: 1 });
 
@@ -329,11 +334,10 @@ describe.each(databaseBackends)('survey API on $name', (backend) => {
         .sort(),
     ).toEqual(['0', '0', '0', '0', '0', '1', '1', '1', '1', '1']);
     expect(lines.join('')).not.toMatch(/Pune/);
-    const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
     expect(
       (
         await exportSurveyKaggle(new SurveyRepository(database.db), {
-          since: tomorrow,
+          since: TOMORROW,
           k: 5,
           variant: 'quoted',
         })
@@ -345,10 +349,7 @@ describe.each(databaseBackends)('survey API on $name', (backend) => {
       surveys: new SurveyRepository(database.db),
       config,
     };
-    const dataset = await resolveDataset(
-      sources,
-      `survey:since=${new Date().toISOString().slice(0, 10)}`,
-    );
+    const dataset = await resolveDataset(sources, `survey:since=${TODAY}`);
     expect(dataset).toMatchObject({ name: 'survey', synthetic: false, rows: 11, positives: 5 });
     expect((await resolveDataset(sources, 'survey')).id).toBe(dataset.id);
     await expect(resolveDataset(sources, 'survey:since=yesterday')).rejects.toThrow(
@@ -366,7 +367,8 @@ describe('survey API rate limit', () => {
       version: '0.0.0',
       routes: surveyApp(handle.db, {
         ...config.survey,
-        rateLimit: { windowMs: 60_000, submissions: 2, deletions: 1 },
+        // An hour's window: however slow the machine, the three requests share it.
+        rateLimit: { windowMs: 3_600_000, submissions: 2, deletions: 1 },
       }),
     });
     try {

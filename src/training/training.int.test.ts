@@ -3,17 +3,17 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseBackends } from '../../test/harness/backends.js';
+import { datasetFile, needsDataset } from '../../test/harness/dataset.js';
 import { pino } from 'pino';
 import { openRuntime, type Runtime } from '../app/runtime.js';
 import { loadConfig } from '../app/config.js';
-import { devDatasetLocation } from '../data/dev-dataset.js';
 import { formatKaggleCsv } from '../data/kaggle-csv.js';
-import type { LabelledRespondent, Respondent } from '../data/record.js';
+import type { LabelledRespondent } from '../data/record.js';
 import { generateSynthetic } from '../data/synth.js';
 import { storeSyntheticDataset } from '../data/synthetic-dataset.js';
-import { evaluate } from './evaluate.js';
 import { readLabelledData, resolveDataset } from '../app/dataset-source.js';
-import { loadRegisteredModel, type RegisteredModel } from './model-loader.js';
+import { evaluate } from './evaluate.js';
+import { loadRegisteredModel } from './model-loader.js';
 import { trainModel } from './train-model.js';
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -94,29 +94,18 @@ describe('training on synthetic data (embedded database)', async () => {
   });
 });
 
-const dev = devDatasetLocation();
-describe.skipIf(!dev.exists)(`models trained on the development split (${dev.path})`, () => {
+// Behaviour checks of trained models (invariance, direction, minimum functionality) are the
+// model tier's: test/model/behaviour.model.test.ts, and `sdp test model` for registered versions.
+describe('models trained on the real data ($SDP_DATASET)', needsDataset, () => {
   let services: Runtime;
-  let logistic: RegisteredModel;
-  let gbdt: RegisteredModel;
   const results: Record<string, Awaited<ReturnType<typeof trainModel>>> = {};
   let testRows: LabelledRespondent[];
 
   beforeAll(async () => {
     services = await openServices();
-    const dataset = await resolveDataset(services, dev.path);
+    const dataset = await resolveDataset(services, datasetFile());
     results.logistic = await train(services, dataset, 'model=logistic');
     results.gbdt = await train(services, dataset, 'model=gbdt');
-    logistic = await loadRegisteredModel(
-      services.registry,
-      services.blobs,
-      `student-depression/${results.logistic.version}`,
-    );
-    gbdt = await loadRegisteredModel(
-      services.registry,
-      services.blobs,
-      `student-depression/${results.gbdt.version}`,
-    );
     testRows = [...generateSynthetic({ rows: 400, seed: 11 })];
   }, 120_000);
 
@@ -140,66 +129,5 @@ describe.skipIf(!dev.exists)(`models trained on the development split (${dev.pat
     const { metrics } = evaluate(champion.pipeline, data.records, champion.artifact.threshold);
     expect(data.records).toHaveLength(400);
     expect(metrics.roc_auc).toBeGreaterThan(0.85);
-  });
-
-  // The "model" test tier: behaviour a trustworthy screening model must show.
-  describe.each([
-    ['logistic', () => logistic],
-    ['gbdt', () => gbdt],
-  ] as const)('%s model behaviour', (_name, model) => {
-    const score = (records: Respondent[]) => Array.from(model().pipeline.predictProba(records));
-
-    it('invariance: changing gender alone moves the score by < 0.02', () => {
-      const flipped = testRows.map(
-        (row) => ({ ...row, gender: row.gender === 'Male' ? 'Female' : 'Male' }) as Respondent,
-      );
-      const before = score(testRows);
-      const after = score(flipped);
-      const worst = Math.max(...before.map((p, i) => Math.abs(p - after[i])));
-      expect(worst).toBeLessThan(0.02);
-    });
-
-    it('minimum functionality: obvious cases land on the obvious side', () => {
-      const base = testRows[0];
-      const [high, low] = score([
-        {
-          ...base,
-          suicidal_thoughts: 'Yes',
-          academic_pressure: 5,
-          financial_stress: 5,
-          sleep_duration: 'Less than 5 hours',
-          dietary_habits: 'Unhealthy',
-          family_history: 'Yes',
-          study_satisfaction: 1,
-          work_study_hours: 12,
-        },
-        {
-          ...base,
-          suicidal_thoughts: 'No',
-          academic_pressure: 1,
-          financial_stress: 1,
-          sleep_duration: '7-8 hours',
-          dietary_habits: 'Healthy',
-          family_history: 'No',
-          study_satisfaction: 5,
-          work_study_hours: 2,
-        },
-      ]);
-      expect(high).toBeGreaterThan(0.9);
-      expect(low).toBeLessThan(0.1);
-    });
-  });
-
-  it('direction: more academic pressure or financial stress never lowers the logistic score', () => {
-    const score = (records: Respondent[]) => logistic.pipeline.predictProba(records);
-    for (const field of ['academic_pressure', 'financial_stress'] as const) {
-      for (let level = 1; level < 5; level++) {
-        const lower = score(testRows.map((row) => ({ ...row, [field]: level })));
-        const higher = score(testRows.map((row) => ({ ...row, [field]: level + 1 })));
-        lower.forEach((p, i) =>
-          expect(higher[i], `${field} ${level}→${level + 1}`).toBeGreaterThanOrEqual(p),
-        );
-      }
-    }
   });
 });

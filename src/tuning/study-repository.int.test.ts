@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseBackends } from '../../test/harness/backends.js';
 import { createTestDatabase } from '../../test/harness/context.js';
@@ -76,19 +77,28 @@ describe.each(databaseBackends)('study repository on $name', (backend) => {
   });
 
   it('marks a trial whose worker stopped beating failed, and ignores its late result', async () => {
+    // A timeout no run comes near, and the silence made by moving the last heartbeat into
+    // the past: a slow machine can neither expire the trial early nor keep it alive.
+    const TIMEOUT_MS = 60_000;
     const study = await newStudy(repository, 2);
-    const first = await repository.allocateTrial(study.id, 'dead', 150, () => ({}));
+    const first = await repository.allocateTrial(study.id, 'dead', TIMEOUT_MS, () => ({}));
     expect(first).toMatchObject({ kind: 'trial', number: 0 });
     await repository.heartbeat('dead'); // alive for now…
-    expect(await repository.allocateTrial(study.id, 'live', 150, () => ({}))).toMatchObject({
+    expect(await repository.allocateTrial(study.id, 'live', TIMEOUT_MS, () => ({}))).toMatchObject({
       number: 1,
     });
     await repository.finishTrial(study.id, 1, 'live', { state: 'complete', value: 1 });
-    expect(await repository.allocateTrial(study.id, 'live', 150, () => ({}))).toEqual({
+    expect(await repository.allocateTrial(study.id, 'live', TIMEOUT_MS, () => ({}))).toEqual({
       kind: 'wait',
     });
-    await sleep(300); // …then silent past the timeout
-    expect(await repository.allocateTrial(study.id, 'live', 150, () => ({}))).toMatchObject({
+    // …then silent past the timeout.
+    await handle.db
+      .updateTable('tuning_trial')
+      .set({ heartbeat_at: sql<Date>`now() - (${2 * TIMEOUT_MS} * interval '1 millisecond')` })
+      .where('study_id', '=', study.id)
+      .where('worker', '=', 'dead')
+      .execute();
+    expect(await repository.allocateTrial(study.id, 'live', TIMEOUT_MS, () => ({}))).toMatchObject({
       number: 2,
     });
     const trials = await repository.trials(study.id);

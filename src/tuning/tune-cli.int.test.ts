@@ -8,11 +8,11 @@ import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, testRedis } from '../../test/harness/context.js';
 import { REPO_ROOT, SDP_BIN } from '../../test/harness/sdp-process.js';
+import { waitFor } from '../../test/harness/wait-for.js';
 import { openDatabase, type DatabaseHandle } from '../platform/db/database.js';
 import { StudyRepository } from './study-repository.js';
 
@@ -108,16 +108,21 @@ describe('sdp tune: two processes on one study, one killed', () => {
       // Kill the victim while it is inside a trial, once some trial has finished.
       const repository = new StudyRepository(database.db);
       let killedTrial: number | undefined;
-      for (let i = 0; i < 2000 && killedTrial === undefined; i++) {
-        const study = await repository.findByName('s1');
-        const trials = study ? await repository.trials(study.id) : [];
-        const byVictim = trials.filter((t) => t.worker.split(':')[1] === String(victim.child.pid));
-        const running = byVictim.find((t) => t.state === 'running');
-        if (running && trials.some((t) => t.state !== 'running')) {
+      await waitFor(
+        async () => {
+          const study = await repository.findByName('s1');
+          const trials = study ? await repository.trials(study.id) : [];
+          const byVictim = trials.filter(
+            (t) => t.worker.split(':')[1] === String(victim.child.pid),
+          );
+          const running = byVictim.find((t) => t.state === 'running');
+          if (!running || !trials.some((t) => t.state !== 'running')) return false;
           victim.child.kill('SIGKILL');
           killedTrial = running.number;
-        } else await sleep(10);
-      }
+          return true;
+        },
+        { timeoutMs: 40_000, intervalMs: 10, what: 'the victim inside a trial' },
+      );
       expect(killedTrial).toBeDefined();
       expect((await victim.done).code).toBeNull(); // killed
 
@@ -170,8 +175,10 @@ describe('sdp tune --distributed', () => {
       const env = { ...fixture.env, REDIS_URL: redis.url };
       const queue = `queue.prefix=${redis.prefix}`;
       worker = run(['worker', queue], env);
-      for (let i = 0; i < 300 && !/sdp worker is running/.test(worker.output()); i++)
-        await sleep(100);
+      await waitFor(() => /sdp worker is running/.test(worker!.output()), {
+        timeoutMs: 30_000,
+        what: 'sdp worker to start',
+      });
       expect(worker.output()).toMatch(/sdp worker is running \(queue bullmq/);
 
       const args = tuneArgs.map((arg) =>

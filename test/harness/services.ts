@@ -3,9 +3,9 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, chmodSync } from 'node:fs
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { Redis } from 'ioredis';
+import { waitFor } from './wait-for.js';
 
 /** A service the harness found running or started itself; `stop` undoes what it started. */
 export interface Service {
@@ -168,7 +168,12 @@ export async function ensureRedis(url: string, explicit: boolean): Promise<Servi
     { stdio: 'ignore' },
   );
   const startedUrl = `redis://127.0.0.1:${port}`;
-  for (let i = 0; i < 50 && !(await redisAnswers(startedUrl)); i++) await sleep(100);
+  // Until it answers, however long a loaded machine takes; a server that never does fails here.
+  await waitFor(() => redisAnswers(startedUrl), {
+    timeoutMs: 60_000,
+    intervalMs: 100,
+    what: `redis-server on ${startedUrl}`,
+  });
   return {
     url: startedUrl,
     origin: 'started',

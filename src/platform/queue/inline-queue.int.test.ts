@@ -146,7 +146,7 @@ for (const backend of databaseBackends) {
       const probe = createTestProbe();
       await first.work(probe.handlers);
       const id = await first.enqueue({ type: 'sleep', ms: 20_000 }, { attempts: 2 });
-      await expect.poll(() => probe.starts.length, { timeout: 5000, interval: 10 }).toBe(1);
+      await expect.poll(() => probe.starts.length, { interval: 10 }).toBe(1);
       await first.close({ timeoutMs: 50 });
       expect(await first.getJob(id)).toMatchObject({ state: 'waiting', attemptsMade: 1 });
 
