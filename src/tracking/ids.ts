@@ -9,7 +9,8 @@ export type ExperimentId = string & { readonly __brand: 'ExperimentId' };
 /** A model version in canonical form, `name/version`, e.g. `depression-gbdt/3`. */
 export type ModelVersionRef = string & { readonly __brand: 'ModelVersionRef' };
 
-const RUN_ID = /^[0-9a-f]{32}$/;
+/** What a run id looks like: 32 lower-case hex digits (a UUID without dashes). */
+export const RUN_ID_PATTERN = /^[0-9a-f]{32}$/;
 
 export function newRunId(): RunId {
   return randomUUID().replaceAll('-', '') as RunId;
@@ -17,11 +18,6 @@ export function newRunId(): RunId {
 
 export function newExperimentId(): ExperimentId {
   return `exp_${randomUUID().replaceAll('-', '').slice(0, 16)}` as ExperimentId;
-}
-
-/** True when `value` has the shape of a run id (it may still not exist). */
-export function isRunId(value: string): value is RunId {
-  return RUN_ID.test(value);
 }
 
 export function modelVersionRef(model: string, version: number): ModelVersionRef {

@@ -7,10 +7,6 @@ export type TerminalRunStatus = (typeof TERMINAL_STATUSES)[number];
 
 export const RUN_STATUSES: readonly RunStatus[] = ['running', ...TERMINAL_STATUSES];
 
-export function isTerminalStatus(status: string): status is TerminalRunStatus {
-  return (TERMINAL_STATUSES as readonly string[]).includes(status);
-}
-
 /**
  * Throws unless a run in status `from` may be changed (logged to or ended). A run is
  * immutable once ended, so what it recorded is what produced its results.

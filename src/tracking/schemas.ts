@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ALIAS_NAME, MODEL_NAME } from './names.js';
 import { RUN_STATUSES } from './run-status.js';
+import { RUN_ID_PATTERN } from './ids.js';
 
 // The HTTP shapes of tracking and the registry. Each named schema becomes a component of the
 // OpenAPI document, with an example, so /docs shows what a caller gets back.
@@ -9,7 +10,7 @@ const RUN_ID_EXAMPLE = '4f1c2b9a8e7d4c3ba1f0e9d8c7b6a5f4';
 
 export const runIdParam = z
   .string()
-  .regex(/^[0-9a-f]{32}$/, 'a run id is 32 lowercase hex digits')
+  .regex(RUN_ID_PATTERN, 'a run id is 32 lowercase hex digits')
   .meta({ description: 'Run id', examples: [RUN_ID_EXAMPLE] });
 
 export const modelNameParam = z
