@@ -11,7 +11,7 @@ import {
 import { EstimatorInputError, NotFittedError } from './errors.js';
 import { asFrame, asMatrix, selectColumns, type TabularInput } from './frame.js';
 import { hstack, type Matrix } from './matrix.js';
-import { estimatorFromJSON } from './registry.js';
+import { estimatorFromJSON } from './estimator-revival.js';
 
 const paramsSchema = z.strictObject({ remainder: z.enum(['drop', 'passthrough']) });
 export type ColumnTransformerParams = z.infer<typeof paramsSchema>;

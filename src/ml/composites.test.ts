@@ -5,7 +5,7 @@ import { LogisticRegression } from './logistic-regression.js';
 import { column } from './matrix.js';
 import { OneHotEncoder } from './one-hot-encoder.js';
 import { Pipeline } from './pipeline.js';
-import { estimatorFromJSON } from './registry.js';
+import { estimatorFromJSON } from './estimator-revival.js';
 import { SimpleImputer } from './simple-imputer.js';
 import { StandardScaler } from './standard-scaler.js';
 import { labelsOf, syntheticRespondents } from './testing/synthetic.js';

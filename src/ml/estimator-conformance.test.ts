@@ -14,7 +14,7 @@ import { buildPipeline } from './model-factory.js';
 import { OneHotEncoder } from './one-hot-encoder.js';
 import { OrdinalEncoder } from './ordinal-encoder.js';
 import { Pipeline } from './pipeline.js';
-import { estimatorFromJSON } from './registry.js';
+import { estimatorFromJSON } from './estimator-revival.js';
 import { SimpleImputer } from './simple-imputer.js';
 import { StandardScaler } from './standard-scaler.js';
 import { logisticProblem } from './testing/gaussian.js';

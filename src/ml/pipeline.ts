@@ -15,7 +15,7 @@ import {
 import { EstimatorInputError } from './errors.js';
 import type { TabularInput } from './frame.js';
 import type { Matrix } from './matrix.js';
-import { estimatorFromJSON } from './registry.js';
+import { estimatorFromJSON } from './estimator-revival.js';
 
 /** `[name, estimator]`; every step but the last must be a transformer. */
 export type PipelineStep = readonly [name: string, estimator: Estimator];

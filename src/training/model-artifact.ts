@@ -3,7 +3,7 @@ import { respondentSchema } from '../data/record.js';
 import type { EstimatorJson } from '../ml/estimator.js';
 import { isClassifier, type Classifier } from '../ml/estimator.js';
 import { Pipeline } from '../ml/pipeline.js';
-import { estimatorFromJSON } from '../ml/registry.js';
+import { estimatorFromJSON } from '../ml/estimator-revival.js';
 
 export const MODEL_ARTIFACT_VERSION = 1;
 
