@@ -27,7 +27,7 @@ export function rowsOf(X: TabularInput): RowsOf {
   return {
     rows: records.length,
     columns: RESPONDENT_COLUMNS,
-    row: (i) => [...Array.from(read(records[i]))],
+    row: (i) => Array.from(read(records[i])),
   };
 }
 
