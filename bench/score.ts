@@ -4,11 +4,12 @@
  * logistic and a gbdt pipeline with the shipped hyperparameters. Trained on $SDP_DATASET when
  * set (the first 80% of rows; the rest are scored), else on synthetic rows.
  *
- * The machine is shared and noisy, so only the ratio within one run means anything: rounds
- * alternate old/new (the order flips every round), and the table reports the medians and the
- * median of the per-round ratios. Both scorers are first checked to agree exactly.
+ * The machine is shared and noisy, so only the ratio within one run means anything: many
+ * short rounds alternate old/new (the order flips every round), and the table reports the
+ * medians and the median of the per-round ratios. Both scorers are first checked to agree
+ * exactly.
  *
- *   npm run bench:score [-- --rounds 15 --ms 150]
+ *   npm run bench:score [-- --rounds 41 --ms 50]
  */
 import { loadavg } from 'node:os';
 import type { LabelledRespondent, Respondent } from '../src/data/record.js';
@@ -27,9 +28,9 @@ function flag(name: string, fallback: number): number {
   }
   return value;
 }
-const ROUNDS = flag('rounds', 15);
+const ROUNDS = flag('rounds', 41);
 /** Roughly how long one measurement (one scorer, one round) runs. */
-const TARGET_MS = flag('ms', 150);
+const TARGET_MS = flag('ms', 50);
 
 /** The shipped hyperparameters (config/model/*.yaml). */
 const MODELS: { name: string; spec: ModelSpec }[] = [
