@@ -97,11 +97,11 @@ export interface Contributions {
 export interface Classifier extends Estimator {
   fit(X: TabularInput, y: Labels): this;
   predictProba(X: TabularInput): Float64Array;
+  /** The single-record path of `predictProba` and `contributions` (see RowTransform). */
+  compileRowScorer(columns: readonly RowColumn[]): RowScorer;
   contributions(X: TabularInput): Contributions;
   /** Problems found while fitting, such as a solver that did not converge. */
   readonly warnings: readonly string[];
-  /** The single-record path of `predictProba` and `contributions` (see RowTransform). */
-  compileRowScorer(columns: readonly RowColumn[]): RowScorer;
 }
 
 export function isTransformer(estimator: Estimator): estimator is Transformer {
