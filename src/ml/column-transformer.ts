@@ -6,12 +6,14 @@ import {
   type EstimatorJson,
   type Labels,
   type Params,
+  type RowTransform,
   type Transformer,
 } from './estimator.js';
 import { EstimatorInputError, NotFittedError } from './errors.js';
 import { asFrame, asMatrix, selectColumns, type TabularInput } from './frame.js';
 import { hstack, type Matrix } from './matrix.js';
-import { estimatorFromJSON } from './registry.js';
+import { estimatorFromJSON } from './estimator-revival.js';
+import type { RowColumn } from './row.js';
 
 const paramsSchema = z.strictObject({ remainder: z.enum(['drop', 'passthrough']) });
 export type ColumnTransformerParams = z.infer<typeof paramsSchema>;
@@ -132,6 +134,46 @@ export class ColumnTransformer implements Transformer {
       );
     }
     return hstack(parts);
+  }
+
+  /** Each transformer's row path on its columns of the same row, outputs side by side. */
+  compileRowTransform(columns: readonly RowColumn[]): RowTransform {
+    if (!this.fitted) throw new NotFittedError(this.kind);
+    const byName = new Map(columns.map((column) => [column.name, column]));
+    const select = (names: readonly string[], context: string): RowColumn[] =>
+      names.map((name) => {
+        const column = byName.get(name);
+        if (!column) throw new EstimatorInputError(`${context}: missing column ${name}`);
+        return column;
+      });
+    const parts = this.entries.map(([name, transformer, entryColumns]) =>
+      transformer.compileRowTransform(select(entryColumns, `${this.kind} step ${name}`)),
+    );
+    const offsets = new Int32Array(parts.length);
+    let width = 0;
+    parts.forEach((part, k) => {
+      offsets[k] = width;
+      width += part.columnNames.length;
+    });
+    const remainder = select(this.fitted.remainderColumns, this.kind);
+    for (const column of remainder)
+      if (column.kind !== 'numeric')
+        throw new EstimatorInputError(
+          `${this.kind} remainder: column ${column.name} is categorical; encode it first`,
+        );
+    const remainderAt = Int32Array.from(remainder, (column) => column.at);
+    const remainderOffset = width;
+    return {
+      columnNames: [
+        ...parts.flatMap((part) => part.columnNames),
+        ...remainder.map((column) => column.name),
+      ],
+      write(row, out, offset) {
+        for (let k = 0; k < parts.length; k++) parts[k].write(row, out, offset + offsets[k]);
+        for (let r = 0; r < remainderAt.length; r++)
+          out[offset + remainderOffset + r] = row[remainderAt[r]] as number;
+      },
+    };
   }
 
   toJSON(): EstimatorJson {

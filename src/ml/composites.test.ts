@@ -2,10 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { ColumnTransformer } from './column-transformer.js';
 import { frameFromRespondents } from './frame.js';
 import { LogisticRegression } from './logistic-regression.js';
-import { column } from './matrix.js';
+import { column, matrixFromRows, rowAt } from './matrix.js';
 import { OneHotEncoder } from './one-hot-encoder.js';
 import { Pipeline } from './pipeline.js';
-import { estimatorFromJSON } from './registry.js';
+import { numericRowColumns, RESPONDENT_COLUMNS } from './row.js';
+import { estimatorFromJSON } from './estimator-revival.js';
 import { SimpleImputer } from './simple-imputer.js';
 import { StandardScaler } from './standard-scaler.js';
 import { labelsOf, syntheticRespondents } from './testing/synthetic.js';
@@ -127,5 +128,41 @@ describe('Pipeline', () => {
   it('rejects a document of another schema version', () => {
     const json = { ...build().toJSON(), schemaVersion: 99 };
     expect(() => Pipeline.fromJSON(json)).toThrow(/schemaVersion 99/);
+  });
+});
+
+describe('single-record paths of composites', () => {
+  it('a pipeline of transformers writes what its transform gives, where it is told', () => {
+    const numericOnly = new Pipeline([
+      ['impute', new SimpleImputer()],
+      ['scale', new StandardScaler()],
+    ]);
+    const X = makePreprocess().fit(records, labels).transform(records);
+    const fitted = numericOnly.fit(X);
+    const expected = fitted.transform(X);
+    const transform = fitted.compileRowTransform(numericRowColumns(X.columnNames));
+    expect(transform.columnNames).toEqual(expected.columnNames);
+    const out = new Float64Array(expected.cols + 3);
+    for (let i = 0; i < X.rows; i += 7) {
+      transform.write(rowAt(X, i), out, 3);
+      expect([...out.subarray(3)]).toEqual([...rowAt(expected, i)]);
+    }
+  });
+
+  it('a pipeline refuses the row path its batch path refuses', () => {
+    const scaler = new Pipeline([['scale', new StandardScaler()]]).fit(
+      matrixFromRows([[1], [2]], ['a']),
+    );
+    expect(() => scaler.compileRowScorer(numericRowColumns(['a']))).toThrow(/not a classifier/);
+    const model = new Pipeline([['model', new LogisticRegression()]]);
+    expect(() => model.compileRowTransform(numericRowColumns(['a']))).toThrow(/not a transformer/);
+  });
+
+  it('a column transformer names the column its row lacks', () => {
+    const transformer = makePreprocess().fit(records, labels);
+    const withoutCity = RESPONDENT_COLUMNS.filter((column) => column.name !== 'city');
+    expect(() => transformer.compileRowTransform(withoutCity)).toThrow(
+      'ColumnTransformer step categorical: missing column city',
+    );
   });
 });

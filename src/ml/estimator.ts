@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { EstimatorInputError, NotFittedError } from './errors.js';
 import type { TabularInput } from './frame.js';
 import type { Matrix } from './matrix.js';
+import type { Row, RowColumn } from './row.js';
 
 /** Version of the estimator JSON format; bump when a stored document would be misread. */
 export const SCHEMA_VERSION = 1;
@@ -40,6 +41,46 @@ export interface Estimator {
 export interface Transformer extends Estimator {
   transform(X: TabularInput): Matrix;
   fitTransform(X: TabularInput, y?: Labels): Matrix;
+  /**
+   * The single-record path of `transform` (see RowTransform) for rows laid out as `columns`.
+   * The layout is checked once, here, as `transform` checks its input, and the path is built
+   * from the state fitted now: compile again after refitting.
+   * @throws NotFittedError before fit, EstimatorInputError for a layout `transform` refuses
+   */
+  compileRowTransform(columns: readonly RowColumn[]): RowTransform;
+}
+
+/**
+ * The single-record paths. Serving scores one record at a time, where building a frame and
+ * matrices per call costs more than the arithmetic, so each estimator compiles its fitted
+ * state into a function that works on one row and allocates nothing (composites compose
+ * their children's). They apply the same floating-point operations in the same order as the
+ * batch path, so the results are identical, not merely close; the conformance suite checks it.
+ */
+export interface RowTransform {
+  /** The output columns, as `transform` names them. */
+  readonly columnNames: readonly string[];
+  /**
+   * Writes the outputs for one row to `out[offset … offset + columnNames.length)`, every one
+   * of them; refuses what `transform` refuses for a one-row batch, with its message.
+   */
+  write(row: Row, out: Float64Array, offset: number): void;
+}
+
+/** A classifier's single-record path (see RowTransform). */
+export interface RowScorer {
+  /** The features contributions are reported for, as `contributions` names its columns. */
+  readonly features: readonly string[];
+  /** `predictProba` and `contributions` for one row. The result is reused: copy what you keep. */
+  score(row: Row): RowScore;
+}
+
+/** What scoring one row gives: `base + Σ contributions` is the log-odds of P(y = 1). */
+export interface RowScore {
+  probability: number;
+  base: number;
+  /** One value per feature of the scorer, in that order. */
+  contributions: Float64Array;
 }
 
 /**
@@ -56,6 +97,8 @@ export interface Contributions {
 export interface Classifier extends Estimator {
   fit(X: TabularInput, y: Labels): this;
   predictProba(X: TabularInput): Float64Array;
+  /** The single-record path of `predictProba` and `contributions` (see RowTransform). */
+  compileRowScorer(columns: readonly RowColumn[]): RowScorer;
   contributions(X: TabularInput): Contributions;
   /** Problems found while fitting, such as a solver that did not converge. */
   readonly warnings: readonly string[];
@@ -204,11 +247,21 @@ export function assertFinite(matrix: Matrix, context: string): void {
   for (let k = 0; k < data.length; k++) {
     if (!Number.isFinite(data[k])) {
       const j = Math.floor(k / rows);
-      throw new EstimatorInputError(
-        `${context}: column ${matrix.columnNames[j]} row ${k - j * rows} is ${data[k]}; impute missing values first`,
-      );
+      throw notFiniteError(context, matrix.columnNames[j], k - j * rows, data[k]);
     }
   }
+}
+
+/** The refusal of a NaN or infinite input cell (shared with the single-record path). */
+export function notFiniteError(
+  context: string,
+  column: string,
+  row: number,
+  value: number,
+): EstimatorInputError {
+  return new EstimatorInputError(
+    `${context}: column ${column} row ${row} is ${value}; impute missing values first`,
+  );
 }
 
 /** Rejects input whose columns differ from those seen at fit. */

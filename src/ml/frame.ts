@@ -38,16 +38,7 @@ export function frameFromRespondents(records: readonly Respondent[]): Frame {
   const columns: FrameColumn[] = [];
   for (const name of NUMERIC_FEATURES) {
     const values = new Float64Array(rows);
-    for (let i = 0; i < rows; i++) {
-      const value = records[i][name];
-      if (value === undefined) throw new EstimatorInputError(`record ${i}: ${name} is absent`);
-      if (value === null) values[i] = Number.NaN;
-      else if (typeof value === 'number' && Number.isFinite(value)) values[i] = value;
-      else
-        throw new EstimatorInputError(
-          `record ${i}: ${name} must be a finite number or null, got ${String(value)}`,
-        );
-    }
+    for (let i = 0; i < rows; i++) values[i] = numericCell(records[i][name], i, name);
     columns.push({ kind: 'numeric', name, values });
   }
   for (const name of [...CATEGORICAL_FEATURES, ...ORDINAL_FEATURES]) {
@@ -55,16 +46,11 @@ export function frameFromRespondents(records: readonly Respondent[]): Frame {
     const index = new Map<string, number>();
     const codes = new Int32Array(rows);
     for (let i = 0; i < rows; i++) {
-      const value = records[i][name];
-      if (value === undefined) throw new EstimatorInputError(`record ${i}: ${name} is absent`);
+      const value = categoricalCell(records[i][name], i, name);
       if (value === null) {
         codes[i] = -1;
         continue;
       }
-      if (typeof value !== 'string')
-        throw new EstimatorInputError(
-          `record ${i}: ${name} must be a string, got ${String(value)}`,
-        );
       let code = index.get(value);
       if (code === undefined) {
         code = levels.length;
@@ -76,6 +62,27 @@ export function frameFromRespondents(records: readonly Respondent[]): Frame {
     columns.push({ kind: 'categorical', name, codes, levels });
   }
   return { rows, columns };
+}
+
+/**
+ * A record's numeric factor as a cell: the number, or NaN when missing (null). Shared by the
+ * frame and the single-record row, so both accept and refuse the same values.
+ * @param i the record's position, for the message
+ */
+export function numericCell(value: unknown, i: number, name: string): number {
+  if (typeof value === 'number' && Number.isFinite(value)) return value;
+  if (value === null) return Number.NaN;
+  if (value === undefined) throw new EstimatorInputError(`record ${i}: ${name} is absent`);
+  throw new EstimatorInputError(
+    `record ${i}: ${name} must be a finite number or null, got ${String(value)}`,
+  );
+}
+
+/** A record's categorical factor as a cell: the level, or null when missing. */
+export function categoricalCell(value: unknown, i: number, name: string): string | null {
+  if (typeof value === 'string' || value === null) return value;
+  if (value === undefined) throw new EstimatorInputError(`record ${i}: ${name} is absent`);
+  throw new EstimatorInputError(`record ${i}: ${name} must be a string, got ${String(value)}`);
 }
 
 /** A matrix seen as a frame of numeric columns (views, no copy). */

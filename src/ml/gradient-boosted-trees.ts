@@ -9,12 +9,15 @@ import {
   type Contributions,
   type EstimatorJson,
   type Labels,
+  type RowScore,
+  type RowScorer,
 } from './estimator.js';
 import { featureGroups } from './feature-groups.js';
 import { asMatrix, type TabularInput } from './frame.js';
 import { sigmoid, softplus } from './linear-algebra.js';
 import { createMatrix, type Matrix } from './matrix.js';
 import { SeededRandom } from './random.js';
+import { assertFiniteCells, numericCells, numericRowInput, type RowColumn } from './row.js';
 import {
   addTreePredictions,
   treeFromJson,
@@ -276,6 +279,48 @@ export class GradientBoostedTrees
     return { base, values };
   }
 
+  compileRowScorer(columns: readonly RowColumn[]): RowScorer {
+    const state = this.fittedState();
+    const cellsOf = numericCells(numericRowInput(columns, state.columnNames, this.kind));
+    const { columnNames, baseline } = state;
+    const { roots, feature, threshold, left, right, value } = flattenTrees(this.trees());
+    const { features, groupOf } = featureGroups(columnNames);
+    let base = baseline;
+    for (let t = 0; t < roots.length; t++) base += value[roots[t]];
+    const result: RowScore = {
+      probability: 0,
+      base,
+      contributions: new Float64Array(features.length),
+    };
+    const kind = this.kind;
+    return {
+      features,
+      score(row) {
+        const x = cellsOf(row);
+        assertFiniteCells(x, columnNames, kind);
+        // One walk per tree gives both decisionFunction and the Saabas contributions, with
+        // their orders of additions (tree by tree, root to leaf).
+        const contributions = result.contributions;
+        contributions.fill(0);
+        let raw = baseline;
+        for (let t = 0; t < roots.length; t++) {
+          let node = roots[t];
+          let f = feature[node];
+          while (f >= 0) {
+            const child = x[f] <= threshold[node] ? left[node] : right[node];
+            contributions[groupOf[f]] += value[child] - value[node];
+            node = child;
+            f = feature[node];
+          }
+          raw += value[node];
+        }
+        result.probability = sigmoid(raw);
+        result.base = base;
+        return result;
+      },
+    };
+  }
+
   static fromJSON(json: EstimatorJson): GradientBoostedTrees {
     return new GradientBoostedTrees(json.params as GradientBoostedTreesParams).withStateOf(json);
   }
@@ -291,6 +336,35 @@ export class GradientBoostedTrees
     assertFinite(matrix, this.kind);
     return matrix;
   }
+}
+
+/**
+ * All trees in one set of typed arrays, children as absolute node indices: the single-record
+ * walk then reads no per-tree objects, which halved its time.
+ */
+function flattenTrees(trees: readonly RegressionTree[]): RegressionTree & { roots: Int32Array } {
+  const total = trees.reduce((sum, tree) => sum + tree.feature.length, 0);
+  const flat = {
+    roots: new Int32Array(trees.length),
+    feature: new Int32Array(total),
+    threshold: new Float64Array(total),
+    left: new Int32Array(total),
+    right: new Int32Array(total),
+    value: new Float64Array(total),
+  };
+  let offset = 0;
+  trees.forEach((tree, t) => {
+    flat.roots[t] = offset;
+    flat.feature.set(tree.feature, offset);
+    flat.threshold.set(tree.threshold, offset);
+    flat.value.set(tree.value, offset);
+    for (let k = 0; k < tree.feature.length; k++) {
+      flat.left[offset + k] = offset + tree.left[k];
+      flat.right[offset + k] = offset + tree.right[k];
+    }
+    offset += tree.feature.length;
+  });
+  return flat;
 }
 
 /** scikit-learn's rule: stop when none of the last k losses beat the one before them by tol. */

@@ -4,12 +4,14 @@ import {
   assertSameColumns,
   type EstimatorJson,
   type Labels,
+  type RowTransform,
   type Transformer,
 } from './estimator.js';
 import { EstimatorInputError } from './errors.js';
 import { categoricalColumns, translateLevels } from './categorical-input.js';
 import type { TabularInput } from './frame.js';
 import { createMatrix, type Matrix } from './matrix.js';
+import { categoricalRowInput, type RowColumn } from './row.js';
 
 const paramsSchema = z.strictObject({
   /**
@@ -119,6 +121,35 @@ export class OneHotEncoder
 
   fitTransform(X: TabularInput, y?: Labels): Matrix {
     return this.fit(X, y).transform(X);
+  }
+
+  compileRowTransform(columns: readonly RowColumn[]): RowTransform {
+    const state = this.fittedState();
+    const at = categoricalRowInput(
+      columns,
+      state.columns.map((col) => col.name),
+      this.kind,
+    );
+    // Per input column, each level's output position; rare levels share their `other` column.
+    let firstOutput = 0;
+    const positions = state.columns.map(({ frequent, infrequent }) => {
+      const position = new Map(frequent.map((level, k) => [level, firstOutput + k]));
+      for (const level of infrequent) position.set(level, firstOutput + frequent.length);
+      firstOutput += frequent.length + (infrequent.length > 0 ? 1 : 0);
+      return position;
+    });
+    const width = firstOutput;
+    return {
+      columnNames: this.outputColumnNames(),
+      write(row, out, offset) {
+        for (let k = 0; k < width; k++) out[offset + k] = 0;
+        for (let j = 0; j < at.length; j++) {
+          // Unseen and missing levels stay all zeros, as in transform.
+          const k = positions[j].get(row[at[j]] as string);
+          if (k !== undefined) out[offset + k] = 1;
+        }
+      },
+    };
   }
 
   static fromJSON(json: EstimatorJson): OneHotEncoder {

@@ -4,6 +4,7 @@ import {
   assertSameColumns,
   type EstimatorJson,
   type Labels,
+  type RowTransform,
   type Transformer,
 } from './estimator.js';
 import { EstimatorInputError } from './errors.js';
@@ -11,6 +12,7 @@ import { SLEEP_HOURS } from './features.js';
 import { categoricalColumns } from './categorical-input.js';
 import type { TabularInput } from './frame.js';
 import { createMatrix, type Matrix } from './matrix.js';
+import { categoricalRowInput, type RowColumn } from './row.js';
 
 const paramsSchema = z.strictObject({
   /** Per column, the number each level stands for; null means "missing" (imputed later). */
@@ -85,6 +87,39 @@ export class OrdinalEncoder
 
   fitTransform(X: TabularInput, y?: Labels): Matrix {
     return this.fit(X, y).transform(X);
+  }
+
+  compileRowTransform(columns: readonly RowColumn[]): RowTransform {
+    const { columnNames } = this.fittedState();
+    const { mappings, handleUnknown } = this.validatedParams();
+    const at = categoricalRowInput(columns, columnNames, this.kind);
+    // A level → number table per column; a level mapped to null is missing (NaN), as in transform.
+    const tables = columnNames.map((name) => {
+      if (!Object.hasOwn(mappings, name))
+        throw new EstimatorInputError(`${this.kind}: no mapping for column ${name}`);
+      return new Map(
+        Object.entries(mappings[name]).map(([level, value]) => [level, value ?? Number.NaN]),
+      );
+    });
+    const kind = this.kind;
+    return {
+      columnNames: [...columnNames],
+      write(row, out, offset) {
+        for (let j = 0; j < at.length; j++) {
+          const level = row[at[j]];
+          if (level === null) {
+            out[offset + j] = Number.NaN;
+            continue;
+          }
+          const value = tables[j].get(level as string);
+          if (value === undefined && handleUnknown === 'error')
+            throw new EstimatorInputError(
+              `${kind}: unknown level "${String(level)}" in column ${columnNames[j]}`,
+            );
+          out[offset + j] = value ?? Number.NaN;
+        }
+      },
+    };
   }
 
   static fromJSON(json: EstimatorJson): OrdinalEncoder {

@@ -10,12 +10,15 @@ import {
   type EstimatorJson,
   type Labels,
   type Params,
+  type RowScorer,
+  type RowTransform,
   type Transformer,
 } from './estimator.js';
 import { EstimatorInputError } from './errors.js';
 import type { TabularInput } from './frame.js';
 import type { Matrix } from './matrix.js';
-import { estimatorFromJSON } from './registry.js';
+import { estimatorFromJSON } from './estimator-revival.js';
+import { numericRowColumns, type Row, type RowColumn } from './row.js';
 
 /** `[name, estimator]`; every step but the last must be a transformer. */
 export type PipelineStep = readonly [name: string, estimator: Estimator];
@@ -111,6 +114,53 @@ export class Pipeline implements Transformer, Classifier {
 
   contributions(X: TabularInput): Contributions {
     return this.classifier().contributions(this.transformPrefix(X));
+  }
+
+  compileRowTransform(columns: readonly RowColumn[]): RowTransform {
+    const last = this.last();
+    if (!isTransformer(last))
+      throw new EstimatorInputError(`Pipeline's last step ${last.kind} is not a transformer`);
+    const prefix = this.compileRowPrefix(columns);
+    const tail = last.compileRowTransform(prefix.columns);
+    return {
+      columnNames: tail.columnNames,
+      write: (row, out, offset) => tail.write(prefix.run(row), out, offset),
+    };
+  }
+
+  compileRowScorer(columns: readonly RowColumn[]): RowScorer {
+    const model = this.classifier();
+    const prefix = this.compileRowPrefix(columns);
+    const scorer = model.compileRowScorer(prefix.columns);
+    return { features: scorer.features, score: (row) => scorer.score(prefix.run(row)) };
+  }
+
+  /**
+   * The row path of every step but the last: each step writes into a buffer of its own
+   * (allocated here, once), which is the next step's row.
+   */
+  private compileRowPrefix(columns: readonly RowColumn[]): {
+    run: (row: Row) => Row;
+    columns: readonly RowColumn[];
+  } {
+    const stages: RowTransform[] = [];
+    const buffers: Float64Array[] = [];
+    let current = columns;
+    for (const [, estimator] of this.steps.slice(0, -1)) {
+      const stage = (estimator as Transformer).compileRowTransform(current);
+      stages.push(stage);
+      buffers.push(new Float64Array(stage.columnNames.length));
+      current = numericRowColumns(stage.columnNames);
+    }
+    const run = (row: Row): Row => {
+      let input = row;
+      for (let k = 0; k < stages.length; k++) {
+        stages[k].write(input, buffers[k], 0);
+        input = buffers[k];
+      }
+      return input;
+    };
+    return { run, columns: current };
   }
 
   /** The model's input: X through every step but the last. */

@@ -4,11 +4,13 @@ import {
   assertSameColumns,
   type EstimatorJson,
   type Labels,
+  type RowTransform,
   type Transformer,
 } from './estimator.js';
 import { EstimatorInputError } from './errors.js';
 import { asMatrix, type TabularInput } from './frame.js';
 import { createMatrix, type Matrix } from './matrix.js';
+import { numericRowInput, type RowColumn } from './row.js';
 
 const paramsSchema = z.strictObject({ strategy: z.enum(['median', 'most_frequent']) });
 export type SimpleImputerParams = z.infer<typeof paramsSchema>;
@@ -75,6 +77,27 @@ export class SimpleImputer
 
   fitTransform(X: TabularInput, y?: Labels): Matrix {
     return this.fit(X, y).transform(X);
+  }
+
+  compileRowTransform(columns: readonly RowColumn[]): RowTransform {
+    const { columnNames, statistics } = this.fittedState();
+    const at = numericRowInput(columns, columnNames, this.kind);
+    const fill = Float64Array.from(statistics);
+    const kind = this.kind;
+    return {
+      columnNames: [...columnNames],
+      write(row, out, offset) {
+        for (let j = 0; j < at.length; j++) {
+          const value = row[at[j]] as number;
+          if (Number.isNaN(value)) out[offset + j] = fill[j];
+          else if (Number.isFinite(value)) out[offset + j] = value;
+          else
+            throw new EstimatorInputError(
+              `${kind}: column ${columnNames[j]} holds an infinite value`,
+            );
+        }
+      },
+    };
   }
 
   static fromJSON(json: EstimatorJson): SimpleImputer {

@@ -3,13 +3,16 @@ import {
   BaseEstimator,
   assertFinite,
   assertSameColumns,
+  notFiniteError,
   type EstimatorJson,
   type Labels,
+  type RowTransform,
   type Transformer,
 } from './estimator.js';
 import { EstimatorInputError } from './errors.js';
 import { asMatrix, type TabularInput } from './frame.js';
 import { createMatrix, type Matrix } from './matrix.js';
+import { numericRowInput, type RowColumn } from './row.js';
 
 const paramsSchema = z.strictObject({ withMean: z.boolean(), withStd: z.boolean() });
 export type StandardScalerParams = z.infer<typeof paramsSchema>;
@@ -75,6 +78,24 @@ export class StandardScaler
 
   fitTransform(X: TabularInput, y?: Labels): Matrix {
     return this.fit(X, y).transform(X);
+  }
+
+  compileRowTransform(columns: readonly RowColumn[]): RowTransform {
+    const { columnNames, mean, scale } = this.fittedState();
+    const at = numericRowInput(columns, columnNames, this.kind);
+    const mu = Float64Array.from(mean);
+    const sd = Float64Array.from(scale);
+    const kind = this.kind;
+    return {
+      columnNames: [...columnNames],
+      write(row, out, offset) {
+        for (let j = 0; j < at.length; j++) {
+          const value = row[at[j]] as number;
+          if (!Number.isFinite(value)) throw notFiniteError(kind, columnNames[j], 0, value);
+          out[offset + j] = (value - mu[j]) / sd[j];
+        }
+      },
+    };
   }
 
   static fromJSON(json: EstimatorJson): StandardScaler {

@@ -1,8 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { Respondent } from '../data/record.js';
 import { generateSynthetic } from '../data/synth.js';
-import { column } from '../ml/matrix.js';
+import { EstimatorInputError } from '../ml/errors.js';
+import type { Classifier } from '../ml/estimator.js';
+import { estimatorFromJSON } from '../ml/estimator-revival.js';
+import { LogisticRegression } from '../ml/logistic-regression.js';
+import { column, matrixFromRows } from '../ml/matrix.js';
 import { buildPipeline } from '../ml/model-factory.js';
+import { Pipeline } from '../ml/pipeline.js';
+import { StandardScaler } from '../ml/standard-scaler.js';
 import { compileScorer } from './compiled-scorer.js';
 
 function split(rows: number, seed: number) {
@@ -31,15 +37,18 @@ describe.each([
     train.records,
     train.labels,
   );
-  const scorer = compileScorer(pipeline.toJSON());
+  // As serving does: from the stored document, revived.
+  const scorer = compileScorer(
+    estimatorFromJSON(JSON.parse(JSON.stringify(pipeline.toJSON()))) as Classifier,
+  );
 
   it('reproduces the pipeline exactly: probability, base and every contribution', () => {
-    expect(scorer).not.toBeNull();
+    expect(scorer.kind).toBe('compiled');
     const probabilities = pipeline.predictProba(test);
     const { base, values } = pipeline.contributions(test);
-    expect(scorer!.features).toEqual(values.columnNames);
+    expect(scorer.features).toEqual(values.columnNames);
     test.forEach((record, i) => {
-      const score = scorer!.score(record);
+      const score = scorer.score(record);
       expect(score.probability).toBe(probabilities[i]);
       expect(score.base).toBe(base);
       score.contributions.forEach((value, j) => expect(value).toBe(column(values, j)[i]));
@@ -47,14 +56,17 @@ describe.each([
   });
 
   it('adds up: base + Σ contributions is the log-odds', () => {
-    const score = scorer!.score(test[5]);
+    const score = scorer.score(test[5]);
     const logOdds = score.base + score.contributions.reduce((sum, v) => sum + v, 0);
     expect(1 / (1 + Math.exp(-logOdds))).toBeCloseTo(score.probability, 12);
   });
 });
 
-it('declines pipeline shapes it does not know', () => {
-  expect(
-    compileScorer({ schemaVersion: 1, kind: 'StandardScaler', params: {}, state: null }),
-  ).toBeNull();
+it('refuses a pipeline that does not take respondent records, saying why', () => {
+  const onMatrix = new Pipeline([
+    ['scale', new StandardScaler()],
+    ['model', new LogisticRegression()],
+  ]).fit(matrixFromRows([[1], [2], [3], [4]], ['x']), [0, 1, 0, 1]);
+  expect(() => compileScorer(onMatrix)).toThrow(EstimatorInputError);
+  expect(() => compileScorer(onMatrix)).toThrow(/StandardScaler: column .* is categorical/);
 });

@@ -4,7 +4,7 @@ import type { EstimatorJson } from '../ml/estimator.js';
 import { isClassifier, type Classifier } from '../ml/estimator.js';
 import type { ModelFamily } from '../ml/model-factory.js';
 import { Pipeline } from '../ml/pipeline.js';
-import { estimatorFromJSON } from '../ml/registry.js';
+import { estimatorFromJSON } from '../ml/estimator-revival.js';
 
 export const MODEL_ARTIFACT_VERSION = 1;
 
