@@ -1,4 +1,4 @@
-import { EstimatorInputError } from './errors.js';
+import { DomainError } from '../errors.js';
 import { asFrame, type CategoricalColumn, type TabularInput } from './frame.js';
 
 /** The input of an encoder as categorical columns; a numeric column is an error. */
@@ -9,7 +9,7 @@ export function categoricalColumns(
   const frame = asFrame(X, context);
   const columns = frame.columns.map((col) => {
     if (col.kind !== 'categorical')
-      throw new EstimatorInputError(
+      throw DomainError.invalid(
         `${context}: column ${col.name} is numeric; expected categorical columns`,
       );
     return col;

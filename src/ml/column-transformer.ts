@@ -9,7 +9,8 @@ import {
   type RowTransform,
   type Transformer,
 } from './estimator.js';
-import { EstimatorInputError, NotFittedError } from './errors.js';
+import { DomainError } from '../errors.js';
+import { notFitted } from './errors.js';
 import { asFrame, asMatrix, selectColumns, type TabularInput } from './frame.js';
 import { hstack, type Matrix } from './matrix.js';
 import { estimatorFromJSON } from './estimator-revival.js';
@@ -63,7 +64,7 @@ export class ColumnTransformer implements Transformer {
   /** The transformer registered under `name`. */
   transformer(name: string): Transformer {
     const entry = this.entries.find(([entryName]) => entryName === name);
-    if (!entry) throw new EstimatorInputError(`${this.kind} has no transformer "${name}"`);
+    if (!entry) throw DomainError.invalid(`${this.kind} has no transformer "${name}"`);
     return entry[1];
   }
 
@@ -82,7 +83,7 @@ export class ColumnTransformer implements Transformer {
     );
     for (const key of Object.keys(own)) {
       if (!(key in this.params))
-        throw new EstimatorInputError(`${this.kind} has no hyperparameter "${key}"`);
+        throw DomainError.invalid(`${this.kind} has no hyperparameter "${key}"`);
     }
     this.params = { ...this.params, ...(own as Partial<ColumnTransformerParams>) };
     for (const [name, updates] of byChild) this.transformer(name).setParams(updates);
@@ -97,7 +98,7 @@ export class ColumnTransformer implements Transformer {
   fitTransform(X: TabularInput, y?: Labels): Matrix {
     const parsed = paramsSchema.safeParse(this.params);
     if (!parsed.success)
-      throw new EstimatorInputError(
+      throw DomainError.invalid(
         `${this.kind}: invalid hyperparameters: ${z.prettifyError(parsed.error)}`,
       );
     const frame = asFrame(X, this.kind);
@@ -120,7 +121,7 @@ export class ColumnTransformer implements Transformer {
   }
 
   transform(X: TabularInput): Matrix {
-    if (!this.fitted) throw new NotFittedError(this.kind);
+    if (!this.fitted) throw notFitted(this.kind);
     const frame = asFrame(X, this.kind);
     const parts = this.entries.map(([name, transformer, columns]) =>
       transformer.transform(selectColumns(frame, columns, `${this.kind} step ${name}`)),
@@ -138,12 +139,12 @@ export class ColumnTransformer implements Transformer {
 
   /** Each transformer's row path on its columns of the same row, outputs side by side. */
   compileRowTransform(columns: readonly RowColumn[]): RowTransform {
-    if (!this.fitted) throw new NotFittedError(this.kind);
+    if (!this.fitted) throw notFitted(this.kind);
     const byName = new Map(columns.map((column) => [column.name, column]));
     const select = (names: readonly string[], context: string): RowColumn[] =>
       names.map((name) => {
         const column = byName.get(name);
-        if (!column) throw new EstimatorInputError(`${context}: missing column ${name}`);
+        if (!column) throw DomainError.invalid(`${context}: missing column ${name}`);
         return column;
       });
     const parts = this.entries.map(([name, transformer, entryColumns]) =>
@@ -158,7 +159,7 @@ export class ColumnTransformer implements Transformer {
     const remainder = select(this.fitted.remainderColumns, this.kind);
     for (const column of remainder)
       if (column.kind !== 'numeric')
-        throw new EstimatorInputError(
+        throw DomainError.invalid(
           `${this.kind} remainder: column ${column.name} is categorical; encode it first`,
         );
     const remainderAt = Int32Array.from(remainder, (column) => column.at);
@@ -202,7 +203,7 @@ export class ColumnTransformer implements Transformer {
       ({ name, columns, estimator }): ColumnTransformerEntry => {
         const transformer = estimatorFromJSON(estimator);
         if (!('transform' in transformer))
-          throw new EstimatorInputError(`ColumnTransformer step ${name} is not a transformer`);
+          throw DomainError.invalid(`ColumnTransformer step ${name} is not a transformer`);
         return [name, transformer as Transformer, columns];
       },
     );
@@ -216,7 +217,7 @@ function checkUniqueNames(kind: string, names: readonly string[]): void {
   const seen = new Set<string>();
   for (const name of names) {
     if (seen.has(name))
-      throw new EstimatorInputError(`${kind}: two output columns are named "${name}"`);
+      throw DomainError.invalid(`${kind}: two output columns are named "${name}"`);
     seen.add(name);
   }
 }

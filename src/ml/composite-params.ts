@@ -1,4 +1,4 @@
-import { EstimatorInputError } from './errors.js';
+import { DomainError } from '../errors.js';
 import type { Estimator, Params } from './estimator.js';
 
 /** The children's hyperparameters under `child.param` paths, after the composite's own. */
@@ -32,7 +32,7 @@ export function routeParams(
     }
     const child = path.slice(0, dot);
     if (!childNames.includes(child)) {
-      throw new EstimatorInputError(
+      throw DomainError.invalid(
         `${kind} has no step "${child}" for parameter "${path}" (steps: ${childNames.join(', ')})`,
       );
     }
@@ -48,10 +48,8 @@ export function checkStepNames(kind: string, names: readonly string[]): void {
   const seen = new Set<string>();
   for (const name of names) {
     if (name.length === 0 || name.includes('.'))
-      throw new EstimatorInputError(
-        `${kind}: step name "${name}" must be non-empty and without "."`,
-      );
-    if (seen.has(name)) throw new EstimatorInputError(`${kind}: duplicate step name "${name}"`);
+      throw DomainError.invalid(`${kind}: step name "${name}" must be non-empty and without "."`);
+    if (seen.has(name)) throw DomainError.invalid(`${kind}: duplicate step name "${name}"`);
     seen.add(name);
   }
 }

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import type { LabelledRespondent } from '../data/record.js';
 import { runFold, type FoldResult, type FoldTask } from './cv-fold.js';
-import { EstimatorInputError } from './errors.js';
+import { DomainError } from '../errors.js';
 import { frameFromRespondents, shareFrame, type Frame } from './frame.js';
 import { parseModelSpec, type ModelSpec } from './model-factory.js';
 import { stratifiedKFold } from './splits.js';
@@ -73,7 +73,7 @@ export async function crossValidate(
       }
     : (data as { frame: Frame; labels: ArrayLike<number> });
   if (labels.length !== frame.rows)
-    throw new EstimatorInputError(`crossValidate: ${frame.rows} rows but ${labels.length} labels`);
+    throw DomainError.invalid(`crossValidate: ${frame.rows} rows but ${labels.length} labels`);
   const splits = stratifiedKFold(labels, { folds, seed });
 
   let results: FoldResult[];

@@ -1,15 +1,10 @@
-/** Bad input to an estimator: wrong shape, NaN where not allowed, a single class, and so on. */
-export class EstimatorInputError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'EstimatorInputError';
-  }
-}
+import { DomainError } from '../errors.js';
 
-/** An estimator was asked to predict or transform before `fit`. */
-export class NotFittedError extends Error {
-  constructor(kind: string) {
-    super(`${kind} is not fitted yet: call fit() first`);
-    this.name = 'NotFittedError';
-  }
+/**
+ * An estimator asked to predict or transform before `fit`: an `invalid` error (code
+ * `not_fitted`). Every other bad input to an estimator (wrong shape, NaN where not allowed, a
+ * single class) is a plain `DomainError.invalid`.
+ */
+export function notFitted(kind: string): DomainError {
+  return DomainError.invalid(`${kind} is not fitted yet: call fit() first`, { code: 'not_fitted' });
 }

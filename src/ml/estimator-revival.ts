@@ -1,5 +1,5 @@
 import { ColumnTransformer } from './column-transformer.js';
-import { EstimatorInputError } from './errors.js';
+import { DomainError } from '../errors.js';
 import type { Estimator, EstimatorJson } from './estimator.js';
 import { GradientBoostedTrees } from './gradient-boosted-trees.js';
 import { LogisticRegression } from './logistic-regression.js';
@@ -33,6 +33,6 @@ export function estimatorFromJSON(json: EstimatorJson): Estimator {
     case 'GradientBoostedTrees':
       return GradientBoostedTrees.fromJSON(json);
     default:
-      throw new EstimatorInputError(`unknown estimator kind ${JSON.stringify(kind)}`);
+      throw DomainError.invalid(`unknown estimator kind ${JSON.stringify(kind)}`);
   }
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { EstimatorInputError, NotFittedError } from './errors.js';
+import { DomainError } from '../errors.js';
+import { notFitted } from './errors.js';
 import type { TabularInput } from './frame.js';
 import type { Matrix } from './matrix.js';
 import type { Row, RowColumn } from './row.js';
@@ -45,7 +46,7 @@ export interface Transformer extends Estimator {
    * The single-record path of `transform` (see RowTransform) for rows laid out as `columns`.
    * The layout is checked once, here, as `transform` checks its input, and the path is built
    * from the state fitted now: compile again after refitting.
-   * @throws NotFittedError before fit, EstimatorInputError for a layout `transform` refuses
+   * @throws an `invalid` error before fit, and for a layout `transform` refuses
    */
   compileRowTransform(columns: readonly RowColumn[]): RowTransform;
 }
@@ -152,7 +153,7 @@ export abstract class BaseEstimator<P extends Params, S> {
   protected validatedParams(): P {
     const result = this.schema.safeParse(this.params);
     if (!result.success) {
-      throw new EstimatorInputError(
+      throw DomainError.invalid(
         `${this.kind}: invalid hyperparameters: ${z.prettifyError(result.error)}`,
       );
     }
@@ -160,7 +161,7 @@ export abstract class BaseEstimator<P extends Params, S> {
   }
 
   protected fittedState(): S {
-    if (this.state === null) throw new NotFittedError(this.kind);
+    if (this.state === null) throw notFitted(this.kind);
     return this.state;
   }
 
@@ -185,7 +186,7 @@ export abstract class BaseEstimator<P extends Params, S> {
     for (const [key, value] of Object.entries(params)) {
       if (value === undefined) continue;
       if (!(key in next)) {
-        throw new EstimatorInputError(
+        throw DomainError.invalid(
           `${this.constructor.name} has no hyperparameter "${key}" (known: ${Object.keys(next).join(', ')})`,
         );
       }
@@ -198,14 +199,14 @@ export abstract class BaseEstimator<P extends Params, S> {
 /** Checks the envelope of an estimator document before reviving it. */
 export function checkJson(json: EstimatorJson, kind: string): void {
   if (json === null || typeof json !== 'object')
-    throw new EstimatorInputError(`expected a ${kind} document`);
+    throw DomainError.invalid(`expected a ${kind} document`);
   if (json.schemaVersion !== SCHEMA_VERSION) {
-    throw new EstimatorInputError(
+    throw DomainError.invalid(
       `${kind} document has schemaVersion ${String(json.schemaVersion)}; this build reads ${SCHEMA_VERSION}`,
     );
   }
   if (json.kind !== kind)
-    throw new EstimatorInputError(`expected a ${kind} document, got ${String(json.kind)}`);
+    throw DomainError.invalid(`expected a ${kind} document, got ${String(json.kind)}`);
 }
 
 /**
@@ -218,23 +219,20 @@ export function validateLabels(
   context: string,
   requireBothClasses = true,
 ): Uint8Array {
-  if (y === undefined || y === null)
-    throw new EstimatorInputError(`${context}: labels y are required`);
+  if (y === undefined || y === null) throw DomainError.invalid(`${context}: labels y are required`);
   if (y.length !== rows)
-    throw new EstimatorInputError(`${context}: X has ${rows} rows but y has ${y.length} labels`);
+    throw DomainError.invalid(`${context}: X has ${rows} rows but y has ${y.length} labels`);
   const labels = new Uint8Array(rows);
   let positives = 0;
   for (let i = 0; i < rows; i++) {
     const v = y[i];
     if (v !== 0 && v !== 1)
-      throw new EstimatorInputError(
-        `${context}: label ${i} is ${String(v)}; labels must be 0 or 1`,
-      );
+      throw DomainError.invalid(`${context}: label ${i} is ${String(v)}; labels must be 0 or 1`);
     labels[i] = v;
     positives += v;
   }
   if (requireBothClasses && (positives === 0 || positives === rows)) {
-    throw new EstimatorInputError(
+    throw DomainError.invalid(
       `${context}: y holds a single class (${positives === 0 ? 0 : 1}); both classes 0 and 1 are needed`,
     );
   }
@@ -258,8 +256,8 @@ export function notFiniteError(
   column: string,
   row: number,
   value: number,
-): EstimatorInputError {
-  return new EstimatorInputError(
+): DomainError {
+  return DomainError.invalid(
     `${context}: column ${column} row ${row} is ${value}; impute missing values first`,
   );
 }
@@ -271,7 +269,7 @@ export function assertSameColumns(
   context: string,
 ): void {
   if (seen.length !== given.length || seen.some((name, j) => name !== given[j])) {
-    throw new EstimatorInputError(
+    throw DomainError.invalid(
       `${context}: expected columns [${seen.join(', ')}] as at fit, got [${given.join(', ')}]`,
     );
   }

@@ -1,7 +1,7 @@
 import type { Respondent } from '../data/record.js';
 import { CATEGORICAL_FEATURES, NUMERIC_FEATURES, ORDINAL_FEATURES } from './features.js';
 import { isMatrix, matrixFromColumns, type Matrix } from './matrix.js';
-import { EstimatorInputError } from './errors.js';
+import { DomainError } from '../errors.js';
 
 /** A numeric column; NaN marks a missing value. */
 export interface NumericColumn {
@@ -72,8 +72,8 @@ export function frameFromRespondents(records: readonly Respondent[]): Frame {
 export function numericCell(value: unknown, i: number, name: string): number {
   if (typeof value === 'number' && Number.isFinite(value)) return value;
   if (value === null) return Number.NaN;
-  if (value === undefined) throw new EstimatorInputError(`record ${i}: ${name} is absent`);
-  throw new EstimatorInputError(
+  if (value === undefined) throw DomainError.invalid(`record ${i}: ${name} is absent`);
+  throw DomainError.invalid(
     `record ${i}: ${name} must be a finite number or null, got ${String(value)}`,
   );
 }
@@ -81,8 +81,8 @@ export function numericCell(value: unknown, i: number, name: string): number {
 /** A record's categorical factor as a cell: the level, or null when missing. */
 export function categoricalCell(value: unknown, i: number, name: string): string | null {
   if (typeof value === 'string' || value === null) return value;
-  if (value === undefined) throw new EstimatorInputError(`record ${i}: ${name} is absent`);
-  throw new EstimatorInputError(`record ${i}: ${name} must be a string, got ${String(value)}`);
+  if (value === undefined) throw DomainError.invalid(`record ${i}: ${name} is absent`);
+  throw DomainError.invalid(`record ${i}: ${name} must be a string, got ${String(value)}`);
 }
 
 /** A matrix seen as a frame of numeric columns (views, no copy). */
@@ -112,14 +112,14 @@ export function asFrame(input: TabularInput, context: string): Frame {
   if (isFrame(input)) return input;
   if (isMatrix(input)) return frameFromMatrix(input);
   if (Array.isArray(input)) return frameFromRespondents(input);
-  throw new EstimatorInputError(`${context}: expected a Frame, a Matrix or an array of records`);
+  throw DomainError.invalid(`${context}: expected a Frame, a Matrix or an array of records`);
 }
 
 /** Any accepted input as a numeric matrix; categorical columns are an error. */
 export function asMatrix(input: TabularInput, context: string): Matrix {
   if (isMatrix(input)) {
     if (input.data.length !== input.rows * input.cols || input.columnNames.length !== input.cols) {
-      throw new EstimatorInputError(
+      throw DomainError.invalid(
         `${context}: malformed matrix (${input.rows} × ${input.cols} with ${input.data.length} values and ${input.columnNames.length} names)`,
       );
     }
@@ -128,9 +128,7 @@ export function asMatrix(input: TabularInput, context: string): Matrix {
   const frame = asFrame(input, context);
   const numeric = frame.columns.map((col) => {
     if (col.kind !== 'numeric')
-      throw new EstimatorInputError(
-        `${context}: column ${col.name} is categorical; encode it first`,
-      );
+      throw DomainError.invalid(`${context}: column ${col.name} is categorical; encode it first`);
     return col.values;
   });
   return matrixFromColumns(
@@ -146,7 +144,7 @@ export function selectColumns(frame: Frame, names: readonly string[], context: s
     rows: frame.rows,
     columns: names.map((name) => {
       const col = byName.get(name);
-      if (!col) throw new EstimatorInputError(`${context}: missing column ${name}`);
+      if (!col) throw DomainError.invalid(`${context}: missing column ${name}`);
       return col;
     }),
   };

@@ -12,7 +12,7 @@ import {
   type RowScore,
   type RowScorer,
 } from './estimator.js';
-import { EstimatorInputError } from './errors.js';
+import { DomainError } from '../errors.js';
 import { featureGroups, groupRuns } from './feature-groups.js';
 import { asMatrix, type TabularInput } from './frame.js';
 import { choleskySolve, sigmoid, softplus } from './linear-algebra.js';
@@ -366,7 +366,7 @@ function solveNewton(
     return sum / n;
   });
   if (theta.some((v) => !Number.isFinite(v)))
-    throw new EstimatorInputError('LogisticRegression: the solver diverged');
+    throw DomainError.invalid('LogisticRegression: the solver diverged');
   return {
     columnNames: [...matrix.columnNames],
     coef: Array.from(theta.subarray(0, p)),
@@ -433,7 +433,7 @@ function solveRegularised(
     if (solution) return solution;
     jitter = jitter === 0 ? 1e-10 * Math.max(largestDiagonal, 1e-12) : jitter * 10;
   }
-  throw new EstimatorInputError(
+  throw DomainError.invalid(
     'LogisticRegression: the Hessian is not positive definite even after regularisation',
   );
 }

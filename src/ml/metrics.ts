@@ -1,15 +1,15 @@
-import { EstimatorInputError } from './errors.js';
+import { DomainError } from '../errors.js';
 
 /** Binary labels and predicted P(y = 1), same length; every metric checks them the same way. */
 function checkInputs(yTrue: ArrayLike<number>, scores: ArrayLike<number>, context: string): void {
   if (yTrue.length !== scores.length)
-    throw new EstimatorInputError(`${context}: ${yTrue.length} labels but ${scores.length} scores`);
-  if (yTrue.length === 0) throw new EstimatorInputError(`${context}: no rows`);
+    throw DomainError.invalid(`${context}: ${yTrue.length} labels but ${scores.length} scores`);
+  if (yTrue.length === 0) throw DomainError.invalid(`${context}: no rows`);
   for (let i = 0; i < yTrue.length; i++) {
     if (yTrue[i] !== 0 && yTrue[i] !== 1)
-      throw new EstimatorInputError(`${context}: label ${i} is ${yTrue[i]}; expected 0 or 1`);
+      throw DomainError.invalid(`${context}: label ${i} is ${yTrue[i]}; expected 0 or 1`);
     if (!Number.isFinite(scores[i]))
-      throw new EstimatorInputError(`${context}: score ${i} is ${scores[i]}`);
+      throw DomainError.invalid(`${context}: score ${i} is ${scores[i]}`);
   }
 }
 
@@ -29,8 +29,7 @@ export function rocAuc(yTrue: ArrayLike<number>, scores: ArrayLike<number>): num
   let positives = 0;
   for (let i = 0; i < yTrue.length; i++) positives += yTrue[i];
   const negatives = yTrue.length - positives;
-  if (positives === 0 || negatives === 0)
-    throw new EstimatorInputError('rocAuc: needs both classes');
+  if (positives === 0 || negatives === 0) throw DomainError.invalid('rocAuc: needs both classes');
   // Walk groups of tied scores from the top; each negative in a group is outranked by the
   // positives above the group and ties with half of the positives inside it.
   let positivesAbove = 0;
@@ -60,8 +59,7 @@ export function averagePrecision(yTrue: ArrayLike<number>, scores: ArrayLike<num
   const order = byDescendingScore(scores);
   let positives = 0;
   for (let i = 0; i < yTrue.length; i++) positives += yTrue[i];
-  if (positives === 0)
-    throw new EstimatorInputError('averagePrecision: needs at least one positive');
+  if (positives === 0) throw DomainError.invalid('averagePrecision: needs at least one positive');
   let truePositives = 0;
   let predicted = 0;
   let previousRecall = 0;
@@ -171,7 +169,7 @@ export function calibrationBins(
 ): CalibrationBin[] {
   checkInputs(yTrue, probabilities, 'calibrationBins');
   if (!Number.isInteger(bins) || bins < 1)
-    throw new EstimatorInputError(`calibrationBins: bins must be a positive integer, got ${bins}`);
+    throw DomainError.invalid(`calibrationBins: bins must be a positive integer, got ${bins}`);
   const count = new Float64Array(bins);
   const predicted = new Float64Array(bins);
   const positive = new Float64Array(bins);
@@ -214,19 +212,19 @@ export function chooseThreshold(
   switch (strategy.kind) {
     case 'fixed':
       if (!(strategy.threshold >= 0 && strategy.threshold <= 1))
-        throw new EstimatorInputError(`threshold must be in [0, 1], got ${strategy.threshold}`);
+        throw DomainError.invalid(`threshold must be in [0, 1], got ${strategy.threshold}`);
       return strategy.threshold;
     case 'max-f1':
     case 'target-recall': {
       checkInputs(yTrue, probabilities, 'chooseThreshold');
       if (strategy.kind === 'target-recall' && !(strategy.recall > 0 && strategy.recall <= 1)) {
-        throw new EstimatorInputError(`target recall must be in (0, 1], got ${strategy.recall}`);
+        throw DomainError.invalid(`target recall must be in (0, 1], got ${strategy.recall}`);
       }
       const order = byDescendingScore(probabilities);
       let positives = 0;
       for (let i = 0; i < yTrue.length; i++) positives += yTrue[i];
       if (positives === 0)
-        throw new EstimatorInputError('chooseThreshold: needs at least one positive');
+        throw DomainError.invalid('chooseThreshold: needs at least one positive');
       let truePositives = 0;
       let bestThreshold = probabilities[order[0]];
       let bestF1 = -1;
@@ -304,7 +302,7 @@ export function sliceMetrics<T>(
   threshold = 0.5,
 ): Map<string, ClassificationReport> {
   if (items.length !== yTrue.length)
-    throw new EstimatorInputError(`sliceMetrics: ${items.length} items but ${yTrue.length} labels`);
+    throw DomainError.invalid(`sliceMetrics: ${items.length} items but ${yTrue.length} labels`);
   const groups = new Map<string, number[]>();
   items.forEach((item, i) => {
     const key = keyOf(item);
@@ -329,7 +327,7 @@ export function sliceMetrics<T>(
 
 /** Age bands for slicing: under-18, 18-21, 22-25, 26-29, 30-34, 35+. */
 export function ageBand(age: number): string {
-  if (!Number.isFinite(age)) throw new EstimatorInputError(`ageBand: age is ${age}`);
+  if (!Number.isFinite(age)) throw DomainError.invalid(`ageBand: age is ${age}`);
   if (age < 18) return 'under-18';
   if (age < 22) return '18-21';
   if (age < 26) return '22-25';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { FEATURE_NAMES, type FeatureName } from '../data/record.js';
 import { ColumnTransformer } from './column-transformer.js';
-import { EstimatorInputError } from './errors.js';
+import { DomainError } from '../errors.js';
 import type { Params, Transformer } from './estimator.js';
 import {
   CATEGORICAL_FEATURES,
@@ -55,7 +55,7 @@ export const DEFAULT_MIN_CATEGORY_FREQUENCY = 10;
 export function parseModelSpec(input: unknown): z.output<typeof modelSpecSchema> {
   const result = modelSpecSchema.safeParse(input);
   if (!result.success)
-    throw new EstimatorInputError(`invalid model spec: ${z.prettifyError(result.error)}`);
+    throw DomainError.invalid(`invalid model spec: ${z.prettifyError(result.error)}`);
   return result.data;
 }
 

@@ -7,7 +7,7 @@ import {
   type RowTransform,
   type Transformer,
 } from './estimator.js';
-import { EstimatorInputError } from './errors.js';
+import { DomainError } from '../errors.js';
 import { categoricalColumns, translateLevels } from './categorical-input.js';
 import type { TabularInput } from './frame.js';
 import { createMatrix, type Matrix } from './matrix.js';
@@ -55,7 +55,7 @@ export class OneHotEncoder
   fit(X: TabularInput, _y?: Labels): this {
     const { minFrequency, infrequentName } = this.validatedParams();
     const { rows, columns } = categoricalColumns(X, this.kind);
-    if (rows === 0) throw new EstimatorInputError(`${this.kind}: cannot fit on 0 rows`);
+    if (rows === 0) throw DomainError.invalid(`${this.kind}: cannot fit on 0 rows`);
     const threshold = minFrequency < 1 ? minFrequency * rows : minFrequency;
     this.state = {
       columns: columns.map((col) => {
@@ -68,7 +68,7 @@ export class OneHotEncoder
           (counts[code] >= threshold ? frequent : infrequent).push(level);
         });
         if (infrequent.length > 0 && frequent.includes(infrequentName)) {
-          throw new EstimatorInputError(
+          throw DomainError.invalid(
             `${this.kind}: column ${col.name} has a real level named "${infrequentName}"; choose another infrequentName`,
           );
         }

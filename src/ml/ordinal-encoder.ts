@@ -7,7 +7,7 @@ import {
   type RowTransform,
   type Transformer,
 } from './estimator.js';
-import { EstimatorInputError } from './errors.js';
+import { DomainError } from '../errors.js';
 import { SLEEP_HOURS } from './features.js';
 import { categoricalColumns } from './categorical-input.js';
 import type { TabularInput } from './frame.js';
@@ -49,7 +49,7 @@ export class OrdinalEncoder
     const { columns } = categoricalColumns(X, this.kind);
     for (const col of columns) {
       if (!Object.hasOwn(mappings, col.name))
-        throw new EstimatorInputError(`${this.kind}: no mapping for column ${col.name}`);
+        throw DomainError.invalid(`${this.kind}: no mapping for column ${col.name}`);
     }
     this.state = { columnNames: columns.map((col) => col.name) };
     return this;
@@ -70,9 +70,7 @@ export class OrdinalEncoder
       const values = Float64Array.from(col.levels, (level) => {
         const value = Object.hasOwn(mapping, level) ? mapping[level] : undefined;
         if (value === undefined && handleUnknown === 'error') {
-          throw new EstimatorInputError(
-            `${this.kind}: unknown level "${level}" in column ${col.name}`,
-          );
+          throw DomainError.invalid(`${this.kind}: unknown level "${level}" in column ${col.name}`);
         }
         return value ?? Number.NaN;
       });
@@ -96,7 +94,7 @@ export class OrdinalEncoder
     // A level → number table per column; a level mapped to null is missing (NaN), as in transform.
     const tables = columnNames.map((name) => {
       if (!Object.hasOwn(mappings, name))
-        throw new EstimatorInputError(`${this.kind}: no mapping for column ${name}`);
+        throw DomainError.invalid(`${this.kind}: no mapping for column ${name}`);
       return new Map(
         Object.entries(mappings[name]).map(([level, value]) => [level, value ?? Number.NaN]),
       );
@@ -113,7 +111,7 @@ export class OrdinalEncoder
           }
           const value = tables[j].get(level as string);
           if (value === undefined && handleUnknown === 'error')
-            throw new EstimatorInputError(
+            throw DomainError.invalid(
               `${kind}: unknown level "${String(level)}" in column ${columnNames[j]}`,
             );
           out[offset + j] = value ?? Number.NaN;

@@ -14,7 +14,7 @@ import {
   type RowTransform,
   type Transformer,
 } from './estimator.js';
-import { EstimatorInputError } from './errors.js';
+import { DomainError } from '../errors.js';
 import type { TabularInput } from './frame.js';
 import type { Matrix } from './matrix.js';
 import { estimatorFromJSON } from './estimator-revival.js';
@@ -36,14 +36,14 @@ export class Pipeline implements Transformer, Classifier {
   private readonly steps: PipelineStep[];
 
   constructor(steps: readonly PipelineStep[]) {
-    if (steps.length === 0) throw new EstimatorInputError('Pipeline needs at least one step');
+    if (steps.length === 0) throw DomainError.invalid('Pipeline needs at least one step');
     checkStepNames(
       this.kind,
       steps.map(([name]) => name),
     );
     steps.slice(0, -1).forEach(([name, estimator]) => {
       if (!isTransformer(estimator))
-        throw new EstimatorInputError(
+        throw DomainError.invalid(
           `Pipeline step ${name} (${estimator.kind}) must be a transformer`,
         );
     });
@@ -64,7 +64,7 @@ export class Pipeline implements Transformer, Classifier {
   /** The estimator registered under `name`. */
   step(name: string): Estimator {
     const found = this.steps.find(([stepName]) => stepName === name);
-    if (!found) throw new EstimatorInputError(`Pipeline has no step "${name}"`);
+    if (!found) throw DomainError.invalid(`Pipeline has no step "${name}"`);
     return found[1];
   }
 
@@ -80,7 +80,7 @@ export class Pipeline implements Transformer, Classifier {
     );
     const unknown = Object.keys(own);
     if (unknown.length > 0)
-      throw new EstimatorInputError(
+      throw DomainError.invalid(
         `Pipeline has no hyperparameter "${unknown[0]}"; address steps as step.param`,
       );
     for (const [name, updates] of byChild) this.step(name).setParams(updates);
@@ -97,14 +97,14 @@ export class Pipeline implements Transformer, Classifier {
     const input = this.fitTransformPrefix(X, y);
     const last = this.last();
     if (!isTransformer(last))
-      throw new EstimatorInputError(`Pipeline's last step ${last.kind} is not a transformer`);
+      throw DomainError.invalid(`Pipeline's last step ${last.kind} is not a transformer`);
     return last.fitTransform(input, y);
   }
 
   transform(X: TabularInput): Matrix {
     const last = this.last();
     if (!isTransformer(last))
-      throw new EstimatorInputError(`Pipeline's last step ${last.kind} is not a transformer`);
+      throw DomainError.invalid(`Pipeline's last step ${last.kind} is not a transformer`);
     return last.transform(this.transformPrefix(X));
   }
 
@@ -119,7 +119,7 @@ export class Pipeline implements Transformer, Classifier {
   compileRowTransform(columns: readonly RowColumn[]): RowTransform {
     const last = this.last();
     if (!isTransformer(last))
-      throw new EstimatorInputError(`Pipeline's last step ${last.kind} is not a transformer`);
+      throw DomainError.invalid(`Pipeline's last step ${last.kind} is not a transformer`);
     const prefix = this.compileRowPrefix(columns);
     const tail = last.compileRowTransform(prefix.columns);
     return {
@@ -204,7 +204,7 @@ export class Pipeline implements Transformer, Classifier {
   private classifier(): Classifier {
     const last = this.last();
     if (!isClassifier(last))
-      throw new EstimatorInputError(`Pipeline's last step ${last.kind} is not a classifier`);
+      throw DomainError.invalid(`Pipeline's last step ${last.kind} is not a classifier`);
     return last;
   }
 }

@@ -1,6 +1,6 @@
 import type { Respondent } from '../data/record.js';
 import { assertSameColumns, notFiniteError } from './estimator.js';
-import { EstimatorInputError } from './errors.js';
+import { DomainError } from '../errors.js';
 import { CATEGORICAL_FEATURES, NUMERIC_FEATURES, ORDINAL_FEATURES } from './features.js';
 import { categoricalCell, numericCell } from './frame.js';
 
@@ -66,7 +66,7 @@ export function numericRowInput(
 ): Int32Array {
   for (const column of columns)
     if (column.kind !== 'numeric')
-      throw new EstimatorInputError(
+      throw DomainError.invalid(
         `${context}: column ${column.name} is categorical; encode it first`,
       );
   return positions(columns, seen, context);
@@ -80,7 +80,7 @@ export function categoricalRowInput(
 ): Int32Array {
   for (const column of columns)
     if (column.kind !== 'categorical')
-      throw new EstimatorInputError(
+      throw DomainError.invalid(
         `${context}: column ${column.name} is numeric; expected categorical columns`,
       );
   return positions(columns, seen, context);

@@ -7,7 +7,7 @@ import {
   type RowTransform,
   type Transformer,
 } from './estimator.js';
-import { EstimatorInputError } from './errors.js';
+import { DomainError } from '../errors.js';
 import { asMatrix, type TabularInput } from './frame.js';
 import { createMatrix, type Matrix } from './matrix.js';
 import { numericRowInput, type RowColumn } from './row.js';
@@ -39,15 +39,15 @@ export class SimpleImputer
   fit(X: TabularInput, _y?: Labels): this {
     const { strategy } = this.validatedParams();
     const matrix = asMatrix(X, this.kind);
-    if (matrix.rows === 0) throw new EstimatorInputError(`${this.kind}: cannot fit on 0 rows`);
+    if (matrix.rows === 0) throw DomainError.invalid(`${this.kind}: cannot fit on 0 rows`);
     const statistics = matrix.columnNames.map((name, j) => {
       const present = matrix.data
         .subarray(j * matrix.rows, (j + 1) * matrix.rows)
         .filter((v) => !Number.isNaN(v));
       if (present.some((v) => !Number.isFinite(v)))
-        throw new EstimatorInputError(`${this.kind}: column ${name} holds an infinite value`);
+        throw DomainError.invalid(`${this.kind}: column ${name} holds an infinite value`);
       if (present.length === 0)
-        throw new EstimatorInputError(
+        throw DomainError.invalid(
           `${this.kind}: column ${name} has no observed values to impute from`,
         );
       return strategy === 'median' ? median(present) : mostFrequent(present);
@@ -67,7 +67,7 @@ export class SimpleImputer
       for (let k = j * matrix.rows, end = k + matrix.rows; k < end; k++) {
         if (Number.isNaN(out.data[k])) out.data[k] = fill;
         else if (!Number.isFinite(out.data[k]))
-          throw new EstimatorInputError(
+          throw DomainError.invalid(
             `${this.kind}: column ${matrix.columnNames[j]} holds an infinite value`,
           );
       }
@@ -92,9 +92,7 @@ export class SimpleImputer
           if (Number.isNaN(value)) out[offset + j] = fill[j];
           else if (Number.isFinite(value)) out[offset + j] = value;
           else
-            throw new EstimatorInputError(
-              `${kind}: column ${columnNames[j]} holds an infinite value`,
-            );
+            throw DomainError.invalid(`${kind}: column ${columnNames[j]} holds an infinite value`);
         }
       },
     };

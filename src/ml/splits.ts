@@ -1,4 +1,4 @@
-import { EstimatorInputError } from './errors.js';
+import { DomainError } from '../errors.js';
 import { SeededRandom } from './random.js';
 
 /** Row indices of a train/test partition, each ascending. */
@@ -13,9 +13,7 @@ function shuffledByClass(y: ArrayLike<number>, random: SeededRandom): number[][]
   for (let i = 0; i < y.length; i++) {
     const label = y[i];
     if (!Number.isInteger(label))
-      throw new EstimatorInputError(
-        `stratification label ${i} is ${label}; expected an integer class`,
-      );
+      throw DomainError.invalid(`stratification label ${i} is ${label}; expected an integer class`);
     const list = byClass.get(label) ?? [];
     list.push(i);
     byClass.set(label, list);
@@ -40,7 +38,7 @@ export function stratifiedTrainTestSplit(
 ): TrainTestIndices {
   const { testFraction, seed } = options;
   if (!(testFraction > 0 && testFraction < 1))
-    throw new EstimatorInputError(`testFraction must be in (0, 1), got ${testFraction}`);
+    throw DomainError.invalid(`testFraction must be in (0, 1), got ${testFraction}`);
   const train: number[] = [];
   const test: number[] = [];
   for (const indices of shuffledByClass(y, new SeededRandom(seed))) {
@@ -52,7 +50,7 @@ export function stratifiedTrainTestSplit(
     train.push(...indices.slice(testCount));
   }
   if (test.length === 0)
-    throw new EstimatorInputError('stratifiedTrainTestSplit: too few rows for a test part');
+    throw DomainError.invalid('stratifiedTrainTestSplit: too few rows for a test part');
   return { train: ascending(train), test: ascending(test) };
 }
 
@@ -66,11 +64,11 @@ export function stratifiedKFold(
 ): TrainTestIndices[] {
   const { folds, seed } = options;
   if (!Number.isInteger(folds) || folds < 2)
-    throw new EstimatorInputError(`folds must be an integer ≥ 2, got ${folds}`);
+    throw DomainError.invalid(`folds must be an integer ≥ 2, got ${folds}`);
   const testParts: number[][] = Array.from({ length: folds }, () => []);
   for (const indices of shuffledByClass(y, new SeededRandom(seed))) {
     if (indices.length < folds) {
-      throw new EstimatorInputError(
+      throw DomainError.invalid(
         `stratifiedKFold: a class has ${indices.length} rows, fewer than ${folds} folds`,
       );
     }

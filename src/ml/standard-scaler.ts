@@ -9,7 +9,7 @@ import {
   type RowTransform,
   type Transformer,
 } from './estimator.js';
-import { EstimatorInputError } from './errors.js';
+import { DomainError } from '../errors.js';
 import { asMatrix, type TabularInput } from './frame.js';
 import { createMatrix, type Matrix } from './matrix.js';
 import { numericRowInput, type RowColumn } from './row.js';
@@ -41,7 +41,7 @@ export class StandardScaler
   fit(X: TabularInput, _y?: Labels): this {
     const { withMean, withStd } = this.validatedParams();
     const matrix = asMatrix(X, this.kind);
-    if (matrix.rows === 0) throw new EstimatorInputError(`${this.kind}: cannot fit on 0 rows`);
+    if (matrix.rows === 0) throw DomainError.invalid(`${this.kind}: cannot fit on 0 rows`);
     assertFinite(matrix, this.kind);
     const mean: number[] = [];
     const scale: number[] = [];

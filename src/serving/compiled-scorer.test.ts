@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Respondent } from '../data/record.js';
 import { generateSynthetic } from '../data/synth.js';
-import { EstimatorInputError } from '../ml/errors.js';
+import { DomainError } from '../errors.js';
 import type { Classifier } from '../ml/estimator.js';
 import { estimatorFromJSON } from '../ml/estimator-revival.js';
 import { LogisticRegression } from '../ml/logistic-regression.js';
@@ -67,6 +67,6 @@ it('refuses a pipeline that does not take respondent records, saying why', () =>
     ['scale', new StandardScaler()],
     ['model', new LogisticRegression()],
   ]).fit(matrixFromRows([[1], [2], [3], [4]], ['x']), [0, 1, 0, 1]);
-  expect(() => compileScorer(onMatrix)).toThrow(EstimatorInputError);
+  expect(() => compileScorer(onMatrix)).toThrow(DomainError);
   expect(() => compileScorer(onMatrix)).toThrow(/StandardScaler: column .* is categorical/);
 });

@@ -21,8 +21,8 @@ export interface RecordScorer {
  * The fitted pipeline's own single-record path on respondent records: each estimator
  * compiles its part (see `RowTransform` in src/ml/estimator.ts), so nothing here knows how
  * any of them is fitted. Results are identical to the pipeline's batch path.
- * @throws EstimatorInputError when the pipeline cannot take respondent records (it was fitted
- *   on other columns); NotFittedError when it is not fitted
+ * @throws an `invalid` error when the pipeline cannot take respondent records (it was fitted
+ *   on other columns); also when it is not fitted
  */
 export function compileScorer(pipeline: Classifier): RecordScorer {
   const scorer = pipeline.compileRowScorer(RESPONDENT_COLUMNS);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { generateSynthetic } from '../data/synth.js';
-import { EstimatorInputError } from '../ml/errors.js';
+import { DomainError } from '../errors.js';
 import type { RowScorer } from '../ml/estimator.js';
 import { buildPipeline } from '../ml/model-factory.js';
 import type { ModelArtifact } from '../training/model-artifact.js';
@@ -43,7 +43,7 @@ describe('createServingModel', () => {
   it('falls back to the pipeline, saying why, when the pipeline refuses to compile', () => {
     const loaded = registered();
     loaded.pipeline.compileRowScorer = () => {
-      throw new EstimatorInputError('SomeEstimator: no single-record path for this');
+      throw DomainError.invalid('SomeEstimator: no single-record path for this');
     };
     const { model, warnings } = serve(loaded);
     expect(model.scorer.kind).toBe('pipeline');

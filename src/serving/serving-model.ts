@@ -1,6 +1,6 @@
 import type { Respondent } from '../data/record.js';
 import { generateSynthetic } from '../data/synth.js';
-import { EstimatorInputError } from '../ml/errors.js';
+import { isDomainError } from '../errors.js';
 import { column } from '../ml/matrix.js';
 import type { RegisteredModel } from '../training/model-loader.js';
 import { compileScorer, type RecordScorer, type RecordScore } from './compiled-scorer.js';
@@ -59,7 +59,7 @@ function compileOrExplain({ pipeline }: RegisteredModel): RecordScorer | string 
   try {
     return compileScorer(pipeline);
   } catch (error) {
-    if (error instanceof EstimatorInputError) return error.message;
+    if (isDomainError(error, 'invalid')) return error.message;
     throw error;
   }
 }
