@@ -1,7 +1,7 @@
 /**
  * The `survey` section of the configuration: k-anonymity, the manual-review rule, request
  * limits and the crisis resources shown on every page, per locale. Validated with the rest of
- * the configuration (src/config/schema.ts).
+ * the configuration (composed in src/app/config.ts).
  */
 import { z } from 'zod';
 
