@@ -2,6 +2,8 @@ import { DatasetRepository } from '../data/dataset-repository.js';
 import { createBlobStore, type BlobStore } from '../platform/blobs/index.js';
 import { openDatabase, type DatabaseHandle } from '../platform/db/database.js';
 import { migrateToLatest } from '../platform/db/migrate.js';
+import { waitUntilReachable } from '../platform/db/wait-until-reachable.js';
+import { errorMessage } from '../errors.js';
 import type { ReadinessCheck } from '../platform/http/health-routes.js';
 import type { Logger } from '../platform/log/logger.js';
 import type { JobQueue } from '../platform/queue/job-queue.js';
@@ -98,6 +100,15 @@ export async function openRuntime(
           log.warn({ err: error }, `database connection lost: ${error.message}`),
       }));
     if (!options.database) opened.push(database);
+    await waitUntilReachable(database, {
+      timeoutMs: config.database.startupTimeoutMs,
+      onRetry: ({ error, waitedMs, nextTryInMs }) =>
+        log.warn(
+          { err: error, 'db.kind': database.kind },
+          `database ${database.location} does not answer yet (${errorMessage(error)}); ` +
+            `trying again in ${nextTryInMs} ms (waited ${waitedMs} of ${config.database.startupTimeoutMs} ms)`,
+        ),
+    });
     if (options.migrate !== false) {
       const { applied, current } = await migrateToLatest(database.db);
       log.info(

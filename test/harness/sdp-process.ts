@@ -31,7 +31,14 @@ process.once('exit', () => {
  * stopping it leaves nothing running: the process is killed when the test process exits.
  */
 export async function startSdp(
-  options: { args?: string[]; env?: NodeJS.ProcessEnv; timeoutMs?: number; dataDir?: string } = {},
+  options: {
+    /** `start` (default), or `serve` / `worker` for the distributed roles. */
+    command?: 'start' | 'serve' | 'worker';
+    args?: string[];
+    env?: NodeJS.ProcessEnv;
+    timeoutMs?: number;
+    dataDir?: string;
+  } = {},
 ): Promise<SdpProcess> {
   const port = await freePort();
   // A data directory given by the caller outlives the process (for restart tests).
@@ -45,7 +52,8 @@ export async function startSdp(
   for (const name of ['DATABASE_URL', 'REDIS_URL', 'SDP_BLOBS_URL']) {
     if (!options.env?.[name]) delete env[name];
   }
-  const child = spawn(process.execPath, [SDP_BIN, 'start', ...(options.args ?? [])], {
+  const command = options.command ?? 'start';
+  const child = spawn(process.execPath, [SDP_BIN, command, ...(options.args ?? [])], {
     cwd: REPO_ROOT,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -64,7 +72,7 @@ export async function startSdp(
       options.timeoutMs ?? 30_000,
     );
     const onData = () => {
-      if (output.includes(`listening on`) || output.includes(`sdp is running`)) {
+      if (/listening on|sdp (worker )?is running/.test(output)) {
         clearTimeout(timer);
         resolve();
       }

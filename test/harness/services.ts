@@ -1,10 +1,13 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { promisify } from 'node:util';
 import { existsSync, mkdtempSync, readdirSync, rmSync, chmodSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { Redis } from 'ioredis';
+
+const execFileAsync = promisify(execFile);
 import { waitFor } from './wait-for.js';
 
 /** A service the harness found running or started itself; `stop` undoes what it started. */
@@ -99,15 +102,16 @@ export async function startThrowawayPostgres(): Promise<ThrowawayPostgres> {
   chmodSync(dir, 0o777);
   const port = await freePort();
   const asRoot = process.getuid?.() === 0;
+  // Asynchronous, so that a test's own load keeps running while the server stops or starts.
   const run = (binary: string, args: string[]) =>
     asRoot
-      ? execFileSync('runuser', ['-u', 'postgres', '--', binary, ...args], { stdio: 'pipe' })
-      : execFileSync(binary, args, { stdio: 'pipe' });
+      ? execFileAsync('runuser', ['-u', 'postgres', '--', binary, ...args])
+      : execFileAsync(binary, args);
   const data = path.join(dir, 'data');
-  run(initdb, ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync']);
+  await run(initdb, ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync']);
   let running = false;
   const start = async () => {
-    run(pgCtl, [
+    await run(pgCtl, [
       '-D',
       data,
       '-l',
@@ -120,7 +124,7 @@ export async function startThrowawayPostgres(): Promise<ThrowawayPostgres> {
     running = true;
   };
   const stop = async (mode: 'fast' | 'immediate' = 'fast') => {
-    run(pgCtl, ['-D', data, '-m', mode, '-w', 'stop']);
+    await run(pgCtl, ['-D', data, '-m', mode, '-w', 'stop']);
     running = false;
   };
   await start();

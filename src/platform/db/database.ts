@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
+import { outageAwarePool } from './outage.js';
 import { PGliteDialect } from './pglite-dialect.js';
 import { PGliteWorker } from './pglite-worker.js';
 import type { Database } from './schema.js';
@@ -26,7 +27,7 @@ pg.types.setTypeParser(pg.types.builtins.NUMERIC, (value) => Number(value));
 
 /** Opens the configured database: PostgreSQL for a postgres:// URL, else PGlite under dataDir. */
 export async function openDatabase(
-  settings: DatabaseSettings,
+  settings: Pick<DatabaseSettings, 'url' | 'poolSize'>,
   dataDir: string,
   options: {
     /**
@@ -49,7 +50,9 @@ export async function openDatabase(
     // A client in use when its connection ends emits `error` too (besides failing its query);
     // the pool attaches no listener while a client is checked out, so every client gets one.
     pool.on('connect', (client) => client.on('error', onError));
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    const db = new Kysely<Database>({
+      dialect: new PostgresDialect({ pool: outageAwarePool(pool) }),
+    });
     return handle(db, 'postgres', redactUrl(url));
   }
   const directory = path.resolve(dataDir, 'pgdata');
