@@ -1,5 +1,5 @@
 import type { PostgresPool, PostgresPoolClient } from 'kysely';
-import pg from 'pg';
+import type pg from 'pg';
 import { DomainError } from '../../errors.js';
 
 /** How long a caller is told to wait before trying again while the database is away. */
