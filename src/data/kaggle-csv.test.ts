@@ -173,6 +173,22 @@ describe('readKaggleCsv: row errors name the column and the value', () => {
     );
   });
 
+  it('rejects a NUL character past the sniffed first KB, keeping a storable copy of the row', async () => {
+    const good = Array.from({ length: 20 }, () => UNQUOTED_ROWS[0]);
+    const rows = await readAll(
+      csv(HEADER, ...good, rowWith('City', 'Pu\u0000ne'), rowWith('id', '7\u0000')),
+    );
+    expect(csv(HEADER, ...good).length).toBeGreaterThan(1024);
+    expect(rows.filter((row) => row.ok)).toHaveLength(20);
+    const [city, id] = rows.filter((row) => !row.ok);
+    expect(city.reason).toBe(
+      "City: 'Pu\uFFFDne' must not contain NUL characters or unpaired surrogates",
+    );
+    expect(city.raw.City).toBe('Pu\uFFFDne');
+    expect(id.reason).toBe('id: must not contain NUL characters or unpaired surrogates');
+    expect(id.raw.id).toBe('7\uFFFD');
+  });
+
   it('rejects a row with the wrong number of columns and keeps its cells', async () => {
     const row = await rejection(UNQUOTED_ROWS[0].split(',').slice(0, 17).join(','));
     expect(row.reason).toBe('expected 18 columns, found 17');

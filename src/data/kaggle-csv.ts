@@ -15,6 +15,7 @@ import {
 import type { RecordField } from './kaggle-columns.js';
 import { compileFieldChecks, REJECT, type FieldCheck } from '../platform/schema-check.js';
 import { labelledRespondentSchema } from './record.js';
+import { isStorableText, STORABLE_TEXT_MESSAGE, toStorableText } from '../platform/text.js';
 import type { LabelledRespondent } from './record.js';
 
 export type { CsvFormatProblem } from './csv-format-error.js';
@@ -177,10 +178,11 @@ function planColumns(header: string[]): ColumnPlan {
   return { idIndex: seen.get(KAGGLE_ID_COLUMN) as number, indexOfField, header, fast };
 }
 
+/** The cells by column name, made storable: the quarantine keeps them, bad bytes included. */
 function rawCells(cells: Cell[], header: string[]): Record<string, string> {
   const raw: Record<string, string> = {};
   cells.forEach((cell, index) => {
-    raw[header[index] ?? `column ${index + 1}`] = cell ?? '';
+    raw[toStorableText(header[index] ?? `column ${index + 1}`)] = toStorableText(cell ?? '');
   });
   return raw;
 }
@@ -280,7 +282,8 @@ function toRow(cells: Cell[], line: number, plan: ColumnPlan): KaggleRow {
     };
   }
   const sourceId = cells[plan.idIndex];
-  if (plan.fast && sourceId !== null) {
+  const idIsStorable = sourceId === null || isStorableText(sourceId);
+  if (plan.fast && sourceId !== null && idIsStorable) {
     const record = fastRecord(cells, plan.fast);
     if (record) return { line, sourceId, ok: true, record };
   }
@@ -297,6 +300,7 @@ function toRow(cells: Cell[], line: number, plan: ColumnPlan): KaggleRow {
   const parsed = labelledRespondentSchema.safeParse(candidate);
   const reasons: string[] = [];
   if (sourceId === null) reasons.push(`${KAGGLE_ID_COLUMN}: missing value`);
+  if (!idIsStorable) reasons.push(`${KAGGLE_ID_COLUMN}: ${STORABLE_TEXT_MESSAGE}`);
   if (!parsed.success) {
     const cellOf = (field: RecordField): Cell => cells[plan.indexOfField[field]];
     const byColumnOrder = [...parsed.error.issues].sort(
@@ -305,8 +309,9 @@ function toRow(cells: Cell[], line: number, plan: ColumnPlan): KaggleRow {
     );
     for (const issue of byColumnOrder) reasons.push(describeIssue(issue, cellOf));
   }
-  if (!parsed.success || sourceId === null) {
-    return { line, ok: false, reason: reasons.join('; '), raw: rawCells(cells, plan.header) };
+  if (!parsed.success || sourceId === null || !idIsStorable) {
+    const reason = toStorableText(reasons.join('; '));
+    return { line, ok: false, reason, raw: rawCells(cells, plan.header) };
   }
   return { line, sourceId, ok: true, record: parsed.data };
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { STORABLE_TEXT, STORABLE_TEXT_MESSAGE } from '../platform/text.js';
 
 /**
  * The respondent record: the factors of the Kaggle Student Depression Dataset under
@@ -18,7 +19,12 @@ export const GENDERS = ['Male', 'Female'] as const;
 export const YES_NO = ['Yes', 'No'] as const;
 
 const scale = (max: number) => z.number().finite().min(0).max(max);
-const name = z.string().trim().min(1).max(100);
+const name = z
+  .string()
+  .trim()
+  .min(1)
+  .max(100)
+  .regex(STORABLE_TEXT, { message: STORABLE_TEXT_MESSAGE });
 
 export const respondentSchema = z.strictObject({
   gender: z.enum(GENDERS),

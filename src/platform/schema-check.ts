@@ -4,7 +4,7 @@ import type { z } from 'zod';
  * A fast acceptance test compiled from a zod object schema, for hot paths: each row of an
  * ingest, each body of a prediction request. It is derived from the schema, so the schema
  * stays the single source of the rules: it reads the schema's definition (enums, literals,
- * number bounds, string length limits, nullable, unions, strict objects, arrays with length
+ * number bounds, string length limits and patterns, nullable, unions, strict objects, arrays with length
  * limits) and gives up — returns `undefined` — on anything it does not know, in which case
  * callers just use zod.
  *
@@ -41,6 +41,8 @@ interface CheckDef {
   maximum?: unknown;
   tx?: unknown;
   when?: unknown;
+  format?: string;
+  pattern?: unknown;
 }
 
 interface ZodLike {
@@ -71,10 +73,11 @@ function compileNumber(def: Def): FieldCheck | undefined {
 }
 
 /**
- * The length checks (and, for strings, overwrites such as `.trim()`) of a string or array
- * schema as steps run in order, or `undefined` for a check this module does not know.
+ * The length checks (and, for strings, overwrites such as `.trim()` and `.regex()`) of a
+ * string or array schema as steps run in order, or `undefined` for a check this module does
+ * not know.
  */
-function compileLengthSteps<V extends { length: number }>(
+function compileCheckSteps<V extends { length: number }>(
   def: Def,
 ): ((value: V) => V | typeof REJECT)[] | undefined {
   // Checks run in order: an `overwrite` (such as `.trim()`) changes the value the later
@@ -95,6 +98,17 @@ function compileLengthSteps<V extends { length: number }>(
     } else if (check.check === 'max_length' && typeof check.maximum === 'number') {
       const maximum = check.maximum;
       step = (value) => (value.length <= maximum ? value : REJECT);
+    } else if (
+      def.type === 'string' &&
+      check.check === 'string_format' &&
+      check.format === 'regex' &&
+      check.pattern instanceof RegExp &&
+      // A global or sticky pattern keeps state between tests; zod resets it, we would not.
+      !check.pattern.global &&
+      !check.pattern.sticky
+    ) {
+      const pattern = check.pattern;
+      step = (value) => (pattern.test(value as unknown as string) ? value : REJECT);
     } else return undefined;
     // zod skips a check whose `when` (e.g. "the value has a length") says no.
     if (typeof check.when === 'function') {
@@ -117,13 +131,13 @@ function runSteps<V>(value: V, steps: ((value: V) => V | typeof REJECT)[]): V | 
 }
 
 function compileString(def: Def): FieldCheck | undefined {
-  const steps = compileLengthSteps<string>(def);
+  const steps = compileCheckSteps<string>(def);
   return steps && ((value) => (typeof value === 'string' ? runSteps(value, steps) : REJECT));
 }
 
 function compileArray(def: Def): FieldCheck | undefined {
   const element = def.element && compile(def.element);
-  const steps = compileLengthSteps<unknown[]>(def);
+  const steps = compileCheckSteps<unknown[]>(def);
   if (!element || !steps) return undefined;
   return (value) => {
     if (!Array.isArray(value)) return REJECT;
@@ -220,7 +234,7 @@ function compile(schema: ZodLike): FieldCheck | undefined {
  * The fields of a strict zod object schema (`z.strictObject`) with one compiled check each,
  * in the schema's key order, or `undefined` when some field uses a construct this module
  * does not know. Fields may be enums, literals, bounded numbers, length-limited strings with
- * overwrites like `.trim()`, nullables and unions of those.
+ * overwrites like `.trim()` and patterns, nullables and unions of those.
  */
 export function compileFieldChecks(
   schema: z.ZodType,

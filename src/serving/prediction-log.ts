@@ -1,5 +1,6 @@
 import type { Respondent } from '../data/record.js';
 import type { PredictionRoute } from './tables.js';
+import { writeIsolatingFailures } from '../platform/db/isolate-failures.js';
 
 /** One prediction, as the log keeps it. */
 export interface PredictionLogEntry {
@@ -132,15 +133,19 @@ export class PredictionLog<Row = unknown> {
           : this.buffer.slice(0, this.options.batchSize);
       this.buffer = batch === this.buffer ? [] : this.buffer.slice(batch.length);
       this.writing = batch;
-      try {
-        await this.sink.write(batch.map((pending) => pending.row));
-        this.counts.written += batch.length;
-      } catch (error) {
-        this.counts.failed += batch.length;
-        this.options.onWriteError?.(error, batch.length);
-      } finally {
-        this.writing = [];
-      }
+      // A bad entry fails alone: the batch is split until it is isolated.
+      const outcomes = await writeIsolatingFailures(
+        async (rows: Row[]) => {
+          await this.sink.write(rows);
+          return rows;
+        },
+        batch.map((pending) => pending.row),
+      );
+      this.writing = [];
+      const failed = outcomes.filter((outcome) => !outcome.ok);
+      this.counts.written += batch.length - failed.length;
+      this.counts.failed += failed.length;
+      if (failed.length > 0) this.options.onWriteError?.(failed[0].error, failed.length);
     }
   }
 }

@@ -122,6 +122,35 @@ describe.each(databaseBackends)('prediction service over HTTP ($name)', (backend
     expect(fields.length).toBeGreaterThanOrEqual(4); // …and the unknown key
   });
 
+  it('refuses text that cannot be stored with 400, and every other request still logs', async () => {
+    await flushLog();
+    const logged = serving.predictions.status().log;
+    const surrogate = await predict({ ...records[0], city: '\ud800' });
+    expect(surrogate.statusCode).toBe(400);
+    expect(surrogate.json().errors).toEqual([
+      { field: 'body.city', message: 'must not contain NUL characters or unpaired surrogates' },
+    ]);
+    const nul = await app.inject({
+      method: 'POST',
+      url: '/v1/feedback',
+      payload: { requestKey: 'k\u0000', label: 1 },
+    });
+    expect(nul.statusCode).toBe(400);
+    expect(nul.json().errors[0].field).toBe('body.requestKey');
+    const batch = await app.inject({
+      method: 'POST',
+      url: '/v1/predict/batch',
+      payload: { records: [records[0], { ...records[1], degree: 'B\u0000Sc' }] },
+    });
+    expect(batch.statusCode).toBe(400);
+    expect(batch.json().errors[0].field).toBe('body.records.1.degree');
+    expect((await predict(records[0])).statusCode).toBe(200);
+    await flushLog();
+    const after = serving.predictions.status().log;
+    expect(after.failed).toBe(logged.failed);
+    expect(after.written).toBe(logged.written + 1);
+  });
+
   it('scores a batch on one version and refuses one over the configured size', async () => {
     const response = await app.inject({
       method: 'POST',

@@ -1,9 +1,12 @@
+import { writeIsolatingFailures } from './isolate-failures.js';
+
 /**
  * Group commit for many small writes: items submitted while a write is in flight wait, then go
  * together in the next call of `write` (one statement, one transaction). Every caller still
  * hears back only after the write that holds its item has committed, so an acknowledged item
  * is durable, and the database commits once per group instead of once per item — under load
- * the commit rate, not the statement, is what limits throughput.
+ * the commit rate, not the statement, is what limits throughput. A group that fails is split
+ * until the failing item is alone, so one bad item never fails the others.
  */
 export class GroupCommit<T, R> {
   private pending: { item: T; resolve(result: R): void; reject(error: unknown): void }[] = [];
@@ -29,12 +32,13 @@ export class GroupCommit<T, R> {
     this.writing = true;
     while (this.pending.length > 0) {
       const group = this.pending.splice(0, this.maxGroup);
-      try {
-        const results = await this.write(group.map((entry) => entry.item));
-        group.forEach((entry, i) => entry.resolve(results[i]));
-      } catch (error) {
-        for (const entry of group) entry.reject(error);
-      }
+      const outcomes = await writeIsolatingFailures(
+        this.write,
+        group.map((entry) => entry.item),
+      );
+      outcomes.forEach((outcome, i) =>
+        outcome.ok ? group[i].resolve(outcome.value) : group[i].reject(outcome.error),
+      );
     }
     this.writing = false;
   }

@@ -32,6 +32,10 @@ async function testServer() {
           },
           async (request) => request.body,
         );
+        app.get<{ Params: { id: string }; Querystring: Record<string, string> }>(
+          '/items/:id',
+          async (request) => ({ id: request.params.id, query: request.query }),
+        );
         app.get('/conflict', async () => {
           throw DomainError.conflict('already there');
         });
@@ -46,6 +50,45 @@ async function testServer() {
 describe('HTTP server', async () => {
   const app = await testServer();
   afterAll(() => app.close());
+
+  it('refuses NUL characters and unpaired surrogates anywhere in a request, naming the field', async () => {
+    const cases = [
+      {
+        method: 'POST' as const,
+        url: '/echo',
+        payload: { age: 20, name: '\ud800' },
+        field: 'body.name',
+      },
+      {
+        method: 'POST' as const,
+        url: '/echo',
+        payload: { age: 20, name: 'a\u0000' },
+        field: 'body.name',
+      },
+      {
+        method: 'POST' as const,
+        url: '/echo',
+        payload: { age: 20, ['k\u0000']: 1 },
+        field: 'body.k\u0000',
+      },
+      { method: 'GET' as const, url: '/items/a%00b', field: 'params.id' },
+      { method: 'GET' as const, url: '/items/a?q=%ED%A0%80x&r=%00', field: 'query.r' },
+    ];
+    for (const { field, ...request } of cases) {
+      const response = await app.inject(request);
+      expect(response.statusCode, request.url).toBe(400);
+      expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(response.json().errors).toEqual([
+        { field, message: 'must not contain NUL characters or unpaired surrogates' },
+      ]);
+    }
+    const fine = await app.inject({
+      method: 'POST',
+      url: '/echo',
+      payload: { age: 20, name: '😀' },
+    });
+    expect(fine.statusCode).toBe(200);
+  });
 
   it('answers liveness', async () => {
     const response = await app.inject({ method: 'GET', url: '/healthz' });

@@ -14,6 +14,7 @@ import type { Metrics } from '../metrics.js';
 import { compileFastParser } from '../schema-check.js';
 import { DomainError } from '../../errors.js';
 import { sendProblem } from './problem.js';
+import { findUnstorableText, STORABLE_TEXT_MESSAGE } from '../text.js';
 
 /** A route module: registers its routes (with zod schemas) on the typed server. */
 export type RouteModule = (app: App) => void | Promise<void>;
@@ -87,6 +88,7 @@ export async function createHttpServer({
     sendProblem(DomainError.notFound(`No route ${request.method} ${request.url}`), request, reply),
   );
   // Callback-style hooks: no promise per request on the hot path.
+  app.addHook('preValidation', (request, _reply, done) => done(unstorableTextError(request)));
   app.addHook('onSend', (request, reply, payload, done) => {
     reply.header('x-request-id', request.id);
     done(null, payload);
@@ -140,4 +142,26 @@ export async function createHttpServer({
 
   for (const register of routes) await register(app);
   return app;
+}
+
+/**
+ * Every route refuses text that cannot be stored (NUL, unpaired surrogates) in its body, query
+ * or path parameters, before its own validation runs: one such value must never reach a
+ * database write shared with other requests. (Node's HTTP parser already refuses NUL in
+ * headers, and headers cannot carry surrogates.)
+ */
+function unstorableTextError(request: {
+  body?: unknown;
+  query?: unknown;
+  params?: unknown;
+}): DomainError | undefined {
+  for (const part of ['params', 'query', 'body'] as const) {
+    const at = findUnstorableText(request[part]);
+    if (at !== undefined) {
+      return DomainError.invalid(`The request ${part} holds text that cannot be stored.`, {
+        details: [{ field: `${part}.${at}`, message: STORABLE_TEXT_MESSAGE }],
+      });
+    }
+  }
+  return undefined;
 }

@@ -13,7 +13,9 @@ export const QUEUE_ERROR_CODES = {
 } as const;
 
 /** A payload that does not match the queue's schema: at enqueue (nothing added) or in a worker. */
-export function invalidJobPayload(issues: readonly z.core.$ZodIssue[]): DomainError {
+export function invalidJobPayload(
+  issues: readonly Pick<z.core.$ZodIssue, 'path' | 'message'>[],
+): DomainError {
   return DomainError.invalid('Invalid job payload', {
     code: QUEUE_ERROR_CODES.invalidPayload,
     details: issues.map((issue) => ({

@@ -30,6 +30,15 @@ describe('job payloads', () => {
     expect(isRetryable(error)).toBe(false);
   });
 
+  it('rejects text that cannot be stored, naming the field', () => {
+    for (const bad of ['x\u0000', '\udc00']) {
+      const error = thrown(() => parsePayload(testJobSchema, { type: 'reject', reason: bad }));
+      expect(errorMessage(error)).toBe(
+        'Invalid job payload: reason: must not contain NUL characters or unpaired surrogates',
+      );
+    }
+  });
+
   it('rejects an unknown type', () => {
     expect(errorMessage(thrown(() => parsePayload(testJobSchema, { type: 'train' })))).toMatch(
       /^Invalid job payload: type: /,
@@ -51,7 +60,7 @@ describe('job payloads', () => {
 
   it('accepts portable job ids and refuses ones BullMQ reserves', () => {
     expect(() => assertValidJobId('train-2024-06-01')).not.toThrow();
-    for (const bad of ['', '42', 'a:b'])
+    for (const bad of ['', '42', 'a:b', 'a\u0000', '\ud800'])
       expect(() => assertValidJobId(bad)).toThrow(/Invalid jobId/);
   });
 });

@@ -1,11 +1,25 @@
 import { DomainError } from '../../errors.js';
 import { invalidJobPayload } from './errors.js';
 import type { JobContext, JobHandlers, JobPayload, JobSchema } from './job-queue.js';
+import {
+  findUnstorableText,
+  isStorableText,
+  STORABLE_TEXT_MESSAGE,
+  toStorableText,
+} from '../text.js';
 
-/** Parses a payload with the queue's schema; throws an `invalid` error listing every mismatch. */
+/**
+ * Parses a payload with the queue's schema; throws an `invalid` error listing every mismatch.
+ * Text that cannot be stored (NUL, unpaired surrogates) is refused wherever it sits in what
+ * the schema keeps: a job's payload ends up in its run's record.
+ */
 export function parsePayload<S extends JobSchema>(schema: S, value: unknown): JobPayload<S> {
   const parsed = schema.safeParse(value);
   if (!parsed.success) throw invalidJobPayload(parsed.error.issues);
+  const unstorable = findUnstorableText(parsed.data);
+  if (unstorable !== undefined) {
+    throw invalidJobPayload([{ path: unstorable.split('.'), message: STORABLE_TEXT_MESSAGE }]);
+  }
   return parsed.data;
 }
 
@@ -47,9 +61,10 @@ export function handlerFor<S extends JobSchema>(
  * separator and plain integers for its own counters), so that ids stay portable.
  */
 export function assertValidJobId(jobId: string): void {
-  if (!jobId || jobId.includes(':') || /^\d+$/.test(jobId)) {
+  if (!jobId || jobId.includes(':') || /^\d+$/.test(jobId) || !isStorableText(jobId)) {
     throw DomainError.invalid(
-      `Invalid jobId "${jobId}": must be non-empty, without ":" and not a plain integer`,
+      `Invalid jobId "${toStorableText(jobId)}": must be non-empty, without ":", not a plain ` +
+        `integer, and ${STORABLE_TEXT_MESSAGE}`,
     );
   }
 }
