@@ -68,6 +68,8 @@ export interface RuntimeOptions {
   queue?: boolean;
   /** A database opened elsewhere (tests share one): used as is, and not closed. */
   database?: DatabaseHandle;
+  /** Let CLI commands on the same data dir use this process's embedded database (long-lived roles). */
+  shareDatabase?: boolean;
   /** Today's UTC day for the survey (tests fix it); default: the real clock. */
   today?: () => string;
 }
@@ -98,6 +100,7 @@ export async function openRuntime(
       (await openDatabase(config.database, config.dataDir, {
         onConnectionError: (error) =>
           log.warn({ err: error }, `database connection lost: ${error.message}`),
+        share: options.shareDatabase,
       }));
     if (!options.database) opened.push(database);
     await waitUntilReachable(database, {

@@ -25,7 +25,8 @@ async function run(config: Config, groups: Record<string, string>): Promise<void
   // Listen for signals before anything announces readiness: a supervisor may send SIGTERM
   // the moment it sees the URL, and without a handler the default action kills the process.
   const signalled = shutdownSignal();
-  const runtime = await openRuntime(config, { log, groups, queue: true });
+  // Embedded: CLI commands on the same data dir go through this process while it runs.
+  const runtime = await openRuntime(config, { log, groups, queue: true, shareDatabase: true });
   if (config.role === 'all') await ensureSomeData(runtime);
   const app = config.role === 'worker' ? undefined : await createApp(runtime, VERSION);
   if (config.role !== 'api') await startWorker(runtime);

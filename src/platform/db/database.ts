@@ -1,7 +1,13 @@
+import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
+import { DomainError, errorMessage } from '../../errors.js';
+import { RemoteEmbeddedPostgres } from './embedded-bridge-client.js';
+import { shareEmbeddedDatabase, type EmbeddedBridge } from './embedded-bridge-server.js';
+import { LOCK_FILE, takeEmbeddedLock } from './embedded-lock.js';
 import { outageAwarePool } from './outage.js';
 import { PGliteDialect } from './pglite-dialect.js';
 import { PGliteWorker } from './pglite-worker.js';
@@ -16,6 +22,11 @@ export interface DatabaseHandle {
   kind: DatabaseKind;
   /** Where the data lives, safe to log: a URL without its password, or a directory. */
   location: string;
+  /**
+   * No other process could reach the database when it was opened (this process holds the
+   * embedded one): jobs left active then were orphaned by a process that is gone.
+   */
+  exclusive: boolean;
   ping(): Promise<void>;
   close(): Promise<void>;
 }
@@ -36,6 +47,11 @@ export async function openDatabase(
      * end the process on the `error` event.
      */
     onConnectionError?: (error: Error) => void;
+    /**
+     * Embedded: let other local sdp processes use the database through this one while it
+     * runs (for `sdp start` and `sdp serve`, so that CLI commands work beside them).
+     */
+    share?: boolean;
   } = {},
 ): Promise<DatabaseHandle> {
   const { url, poolSize } = settings;
@@ -53,29 +69,104 @@ export async function openDatabase(
     const db = new Kysely<Database>({
       dialect: new PostgresDialect({ pool: outageAwarePool(pool) }),
     });
-    return handle(db, 'postgres', redactUrl(url));
+    return handle(db, 'postgres', redactUrl(url), { exclusive: false });
   }
-  const directory = path.resolve(dataDir, 'pgdata');
-  mkdirSync(directory, { recursive: true });
-  const pglite = new PGliteWorker(directory);
-  await pglite.waitReady.catch((error: unknown) => {
-    throw new Error(
-      `Could not open the embedded database in ${directory}: ${error instanceof Error ? error.message : String(error)}`,
-      { cause: error },
-    );
-  });
-  const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
-  return handle(db, 'embedded', directory);
+  return openEmbedded(path.resolve(dataDir), options.share ?? false);
 }
 
-function handle(db: Kysely<Database>, kind: DatabaseKind, location: string): DatabaseHandle {
+/**
+ * The embedded database under `root`: opened by this process when no other holds it (one
+ * process only: two PGlite instances on one directory corrupt it), else reached through the
+ * holder's socket when it shares it, else refused with who holds it.
+ */
+async function openEmbedded(root: string, share: boolean): Promise<DatabaseHandle> {
+  const directory = path.join(root, 'pgdata');
+  mkdirSync(directory, { recursive: true });
+  const taken = takeEmbeddedLock(root, commandLine());
+  if (!taken.acquired) {
+    const { holder } = taken;
+    const who = `another sdp process (pid ${holder.pid}, \`${holder.command}\`)`;
+    if (!holder.socket) {
+      throw DomainError.unavailable(
+        `The embedded database in ${directory} is in use by ${who}, and only one process may ` +
+          'open it. Run this command when that one has finished, or while `sdp start` runs ' +
+          '(it lets commands in).',
+      );
+    }
+    const remote = new RemoteEmbeddedPostgres({ ...holder, socket: holder.socket });
+    await remote.waitReady.catch((error: unknown) => {
+      throw DomainError.unavailable(
+        `The embedded database in ${directory} is held by ${who}, but its socket does not ` +
+          `answer (${errorMessage(error)}). If no sdp runs on this data directory, remove ` +
+          `${path.join(root, LOCK_FILE)}.`,
+        { cause: error },
+      );
+    });
+    const db = new Kysely<Database>({ dialect: new PGliteDialect(remote) });
+    return handle(db, 'embedded', directory, { exclusive: false });
+  }
+  const { lock } = taken;
+  let bridge: EmbeddedBridge | undefined;
+  try {
+    const pglite = new PGliteWorker(directory);
+    await pglite.waitReady.catch((error: unknown) => {
+      throw new Error(
+        `Could not open the embedded database in ${directory}: ${errorMessage(error)}. ` +
+          'If sdp commands once ran on this data directory while `sdp start` was running ' +
+          '(before sdp locked it), the directory was damaged then: restore it from a backup, ' +
+          'see docs/reliability.md.',
+        { cause: error },
+      );
+    });
+    const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
+    if (share) {
+      const socket = socketPathFor(root);
+      bridge = await shareEmbeddedDatabase(db as Kysely<unknown>, socket);
+      lock.advertise(socket);
+    }
+    return handle(db, 'embedded', directory, {
+      exclusive: true,
+      // Clients first (a client's open transaction is rolled back), then the database, then the lock.
+      close: async () => {
+        await bridge?.close();
+        await db.destroy();
+        lock.release();
+      },
+    });
+  } catch (error) {
+    await bridge?.close();
+    lock.release();
+    throw error;
+  }
+}
+
+/** `<dataDir>/sdp.sock`, or one in the temporary directory when that path is too long for a socket. */
+function socketPathFor(root: string): string {
+  const inDataDir = path.join(root, 'sdp.sock');
+  if (Buffer.byteLength(inDataDir) <= 100) return inDataDir;
+  const id = createHash('sha256').update(root).digest('hex').slice(0, 16);
+  return path.join(tmpdir(), `sdp-${id}.sock`);
+}
+
+/** What this process runs, for the lock's "in use by" messages: `sdp start`. */
+function commandLine(): string {
+  return ['sdp', ...process.argv.slice(2, 4)].join(' ');
+}
+
+function handle(
+  db: Kysely<Database>,
+  kind: DatabaseKind,
+  location: string,
+  options: { exclusive: boolean; close?: () => Promise<void> },
+): DatabaseHandle {
   return {
     db,
     kind,
     location,
+    exclusive: options.exclusive,
     ping: async () => {
       await sql`select 1`.execute(db);
     },
-    close: () => db.destroy(),
+    close: options.close ?? (() => db.destroy()),
   };
 }

@@ -1,6 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { PGlite } from '@electric-sql/pglite';
 import type { ThreadReply, ThreadRequest } from './pglite-worker.js';
+import { errorData } from './error-data.js';
 
 /**
  * The worker thread that owns the embedded database (see pglite-worker.ts): it runs each
@@ -10,15 +11,6 @@ const port = parentPort!;
 const pglite = new PGlite((workerData as { directory: string }).directory);
 
 const reply = (message: ThreadReply) => port.postMessage(message);
-
-/** An error as plain data: structured clone would keep only the message of an Error. */
-function errorData(error: unknown): Record<string, unknown> {
-  if (!(error instanceof Error)) return { message: String(error) };
-  const data: Record<string, unknown> = { name: error.name, message: error.message };
-  for (const [key, value] of Object.entries(error))
-    if (value === null || ['string', 'number', 'boolean'].includes(typeof value)) data[key] = value;
-  return data;
-}
 
 pglite.waitReady.then(
   () => reply({ id: 0, ok: true }),

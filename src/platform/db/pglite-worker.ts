@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { compiledWorkerUrl } from '../worker-url.js';
+import { errorFromData } from './error-data.js';
 
 /** What the embedded dialect needs of PGlite (see pglite-dialect.ts). */
 export interface EmbeddedPostgres {
@@ -48,7 +49,7 @@ export class PGliteWorker implements EmbeddedPostgres {
       if (!waiter) return;
       this.settled(reply.id);
       if (reply.ok) waiter.resolve(reply);
-      else waiter.reject(toError(reply.error));
+      else waiter.reject(errorFromData(reply.error));
     });
     this.worker.on('error', (error) => this.fail(error));
     this.worker.on('exit', (code) => {
@@ -99,10 +100,4 @@ export class PGliteWorker implements EmbeddedPostgres {
       waiter.reject(error);
     }
   }
-}
-
-function toError(data: Record<string, unknown>): Error {
-  const error = new Error(String(data.message));
-  Object.assign(error, data);
-  return error;
 }

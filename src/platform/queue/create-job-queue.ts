@@ -7,7 +7,7 @@ import type { QueueSettings } from './settings.js';
 export interface CreateJobQueueOptions<S extends JobSchema> {
   settings: QueueSettings;
   /** The database the inline backend keeps its jobs in; unused by BullMQ. */
-  database?: Pick<DatabaseHandle, 'db' | 'kind' | 'location'>;
+  database?: Pick<DatabaseHandle, 'db' | 'exclusive' | 'location'>;
   /** The zod discriminated union (keyed by `type`) of every job this queue carries. */
   schema: S;
   log?: QueueLogger;
@@ -54,8 +54,8 @@ export function createJobQueue<S extends JobSchema>(
   if (!database) throw new Error('queue.url is "inline": the job queue needs the database');
   return new InlineJobQueue({
     db: database.db,
-    // Embedded PGlite belongs to this process alone: any job running elsewhere is orphaned.
-    exclusive: database.kind === 'embedded',
+    // A database no other process could reach at open: any job left active is orphaned.
+    exclusive: database.exclusive,
     location: database.location,
     name,
     schema,

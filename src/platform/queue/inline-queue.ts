@@ -36,8 +36,8 @@ export interface InlineTuning {
 export interface InlineQueueOptions<S extends JobSchema> {
   db: Kysely<Database>;
   /**
-   * The database admits only this process (PGlite): any job another instance left active
-   * is orphaned. Otherwise (shared PostgreSQL) only a stale heartbeat proves it.
+   * No other process could reach the database when it was opened: any job another instance
+   * left active is orphaned. Otherwise (shared PostgreSQL) only a stale heartbeat proves it.
    */
   exclusive: boolean;
   /** Where the database is, without secrets. */
@@ -302,9 +302,9 @@ export class InlineJobQueue<S extends JobSchema> implements JobQueue<S> {
   private async beat(): Promise<void> {
     try {
       await this.store.heartbeat(this.owner);
-      // A worker sharing PostgreSQL with others also rescues jobs of workers that died
-      // while this one runs, not only at its own start.
-      if (!this.options.exclusive) await this.recoverOrphans({ staleAfterMs: this.staleAfterMs });
+      // Also rescues jobs of workers that died while this one runs (sharing PostgreSQL, or
+      // CLI commands using this process's embedded database), not only at its own start.
+      await this.recoverOrphans({ staleAfterMs: this.staleAfterMs });
     } catch (error) {
       this.options.log.error({ queue: this.name, err: error }, 'inline queue heartbeat failed');
     }
