@@ -21,12 +21,15 @@ export class RemoteEmbeddedPostgres implements EmbeddedPostgres {
 
   constructor(private readonly holder: LockHolder & { socket: string }) {
     this.socket = connect(holder.socket);
+    // Like the PGlite thread, the socket keeps the process alive only while connecting or
+    // while a query is open.
     this.waitReady = new Promise((resolve, reject) => {
-      this.socket.once('connect', resolve);
+      this.socket.once('connect', () => {
+        if (this.waiting.length === 0) this.socket.unref();
+        resolve();
+      });
       this.socket.once('error', reject);
     });
-    // Like the PGlite thread, the socket keeps the process alive only while a query is open.
-    this.socket.unref();
     readFrames<BridgeReply>(this.socket, (reply) => {
       const waiter = this.waiting.shift();
       if (!waiter) return;
@@ -70,6 +73,7 @@ export class RemoteEmbeddedPostgres implements EmbeddedPostgres {
     if (this.ended) return;
     await new Promise<void>((resolve) => {
       this.socket.once('close', () => resolve());
+      this.socket.ref();
       this.socket.end();
     });
   }
