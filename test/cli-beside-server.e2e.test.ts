@@ -15,7 +15,7 @@ const csvFile = path.join(dataDir, 'respondents.csv');
 
 /** The CLI on the server's data dir, as a user types it in a second terminal. */
 async function sdp(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const env = { ...process.env, SDP_DATA_DIR: dataDir, CI: '1' };
+  const env: NodeJS.ProcessEnv = { ...process.env, SDP_DATA_DIR: dataDir, CI: '1' };
   for (const name of ['DATABASE_URL', 'REDIS_URL', 'SDP_BLOBS_URL']) delete env[name];
   try {
     const { stdout, stderr } = await run(process.execPath, [SDP_BIN, ...args], {

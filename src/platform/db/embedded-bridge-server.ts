@@ -76,9 +76,10 @@ function serveClient(db: Kysely<unknown>, socket: Socket, onClose: () => void): 
 
   readFrames<BridgeRequest>(socket, (request) => {
     work = work.then(async () => {
-      const reply = await run(request).catch(
-        (error: unknown): BridgeReply => ({ ok: false, error: errorData(error) }),
-      );
+      const reply = await run(request).catch((error: unknown): BridgeReply => ({
+        ok: false,
+        error: errorData(error),
+      }));
       if (!socket.destroyed) sendFrame(socket, reply);
     });
   });

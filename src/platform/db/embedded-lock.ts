@@ -21,7 +21,8 @@ export interface HeldLock {
   release(): void;
 }
 
-export type LockOutcome = { acquired: true; lock: HeldLock } | { acquired: false; holder: LockHolder };
+export type LockOutcome =
+  { acquired: true; lock: HeldLock } | { acquired: false; holder: LockHolder };
 
 export const LOCK_FILE = 'sdp.lock';
 
@@ -38,7 +39,8 @@ export function takeEmbeddedLock(dataDir: string, command: string): LockOutcome 
   const file = path.join(dataDir, LOCK_FILE);
   const mine: LockHolder = { pid: process.pid, command, socket: null };
   for (let attempt = 0; attempt < 3; attempt++) {
-    if (createWhole(file, JSON.stringify(mine))) return { acquired: true, lock: heldLock(file, mine) };
+    if (createWhole(file, JSON.stringify(mine)))
+      return { acquired: true, lock: heldLock(file, mine) };
     const holder = readHolder(file);
     if (holder && isAlive(holder.pid)) return { acquired: false, holder };
     removeStaleLock(file, holder?.pid);

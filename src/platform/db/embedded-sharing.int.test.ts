@@ -6,6 +6,7 @@ import { sql, type Kysely } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase, type DatabaseHandle } from './database.js';
 import { RemoteEmbeddedPostgres } from './embedded-bridge-client.js';
+import type { Database } from './schema.js';
 import type { LockHolder } from './embedded-lock.js';
 
 // One process holds an embedded database; others on the same data dir must never open it
@@ -20,11 +21,12 @@ async function open(share = false): Promise<DatabaseHandle> {
   return handle;
 }
 
-const names = async (db: Kysely<unknown>) =>
+const names = async (db: Kysely<Database>) =>
   (await sql<{ name: string }>`select name from item order by name`.execute(db)).rows.map(
     (row) => row.name,
   );
-const lockHolder = (): LockHolder => JSON.parse(readFileSync(path.join(dataDir, 'sdp.lock'), 'utf8'));
+const lockHolder = (): LockHolder =>
+  JSON.parse(readFileSync(path.join(dataDir, 'sdp.lock'), 'utf8'));
 
 describe('the embedded database beside a running holder', () => {
   afterEach(async () => {
@@ -37,7 +39,9 @@ describe('the embedded database beside a running holder', () => {
     await open();
     await expect(open()).rejects.toMatchObject({
       kind: 'unavailable',
-      message: expect.stringMatching(new RegExp(`in use by another sdp process \\(pid ${process.pid}`)),
+      message: expect.stringMatching(
+        new RegExp(`in use by another sdp process \\(pid ${process.pid}`),
+      ),
     });
   });
 

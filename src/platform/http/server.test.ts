@@ -1,7 +1,9 @@
+import { connect } from 'node:net';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { waitFor } from '../../../test/harness/wait-for.js';
 import { healthRoutes } from './health-routes.js';
 import { DomainError } from '../../errors.js';
 import { createHttpServer } from './server.js';
@@ -88,6 +90,66 @@ describe('HTTP server', async () => {
       payload: { age: 20, name: '😀' },
     });
     expect(fine.statusCode).toBe(200);
+  });
+
+  it('answers an overlong path parameter with a 414 problem', async () => {
+    const response = await app.inject({ method: 'GET', url: `/items/${'x'.repeat(500)}` });
+    expect(response.statusCode).toBe(414);
+    expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(response.json()).toMatchObject({ status: 414, title: 'URI Too Long' });
+  });
+
+  it('answers requests that arrive while it shuts down with a 503 problem and Retry-After', async () => {
+    // A keep-alive connection busy when close begins is not closed with the idle ones: the
+    // next request on it arrives at a server that is shutting down (a load balancer's drain).
+    let entered!: () => void;
+    let release!: () => void;
+    let closeBegan!: () => void;
+    const inFlight = new Promise<void>((resolve) => (entered = resolve));
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const began = new Promise<void>((resolve) => (closeBegan = resolve));
+    const closing = await createHttpServer({
+      log,
+      version: 'test',
+      routes: [
+        (server) => {
+          server.get('/slow', async () => {
+            entered();
+            await gate;
+            return { ok: true };
+          });
+          server.get('/ping', async () => ({ ok: true }));
+          server.addHook('preClose', (done) => {
+            closeBegan();
+            done();
+          });
+        },
+      ],
+    });
+    await closing.listen({ port: 0, host: '127.0.0.1' });
+    const { port } = closing.server.address() as { port: number };
+    const socket = connect(port, '127.0.0.1');
+    let received = '';
+    socket.on('data', (chunk) => (received += chunk));
+    const ended = new Promise((resolve) => socket.on('close', resolve));
+    socket.write('GET /slow HTTP/1.1\r\nHost: x\r\n\r\n');
+    await inFlight;
+    const closed = closing.close();
+    await began;
+    release();
+    await waitFor(() => received.endsWith('{"ok":true}'), { what: 'the first answer' });
+    socket.write('GET /ping HTTP/1.1\r\nHost: x\r\n\r\n');
+    await ended;
+    await closed;
+    const second = received.slice(received.indexOf('HTTP/1.1', 1));
+    expect(second).toMatch(/^HTTP\/1.1 503 /);
+    expect(second).toMatch(/\r\ncontent-type: application\/problem\+json/i);
+    expect(second).toMatch(/\r\nretry-after: 5\r\n/i);
+    expect(second).toMatch(/\r\nconnection: close\r\n/i);
+    expect(JSON.parse(second.slice(second.indexOf('\r\n\r\n') + 4))).toMatchObject({
+      status: 503,
+      title: 'Service Unavailable',
+    });
   });
 
   it('answers liveness', async () => {

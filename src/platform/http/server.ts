@@ -16,6 +16,9 @@ import { DomainError } from '../../errors.js';
 import { sendProblem } from './problem.js';
 import { findUnstorableText, STORABLE_TEXT_MESSAGE } from '../text.js';
 
+/** What a request that arrives during shutdown is told (a restart takes a few seconds). */
+const SHUTDOWN_RETRY_AFTER_SECONDS = 5;
+
 /** A route module: registers its routes (with zod schemas) on the typed server. */
 export type RouteModule = (app: App) => void | Promise<void>;
 export type App = ReturnType<typeof createBaseServer>;
@@ -58,6 +61,10 @@ function createBaseServer(log: Logger) {
     }),
     bodyLimit: 1024 * 1024,
     forceCloseConnections: 'idle',
+    // Fastify's own answers (a bare 503 while closing, 400/414 for a bad or overlong URL) in
+    // the one problem+json format: closing is answered by the hook in createHttpServer.
+    return503OnClosing: false,
+    frameworkErrors: (error, request, reply) => sendProblem(error, request, reply),
   }).withTypeProvider<ZodTypeProvider>();
 }
 
@@ -88,6 +95,22 @@ export async function createHttpServer({
     sendProblem(DomainError.notFound(`No route ${request.method} ${request.url}`), request, reply),
   );
   // Callback-style hooks: no promise per request on the hot path.
+  // Requests that still arrive once close has begun (on a keep-alive connection that was busy)
+  // are told to go elsewhere; the connection then closes.
+  let closing = false;
+  app.addHook('preClose', (done) => {
+    closing = true;
+    done();
+  });
+  app.addHook('onRequest', (_request, reply, done) => {
+    if (!closing) return done();
+    reply.header('connection', 'close');
+    done(
+      DomainError.unavailable('sdp is shutting down; try again shortly.', {
+        retryAfterSeconds: SHUTDOWN_RETRY_AFTER_SECONDS,
+      }),
+    );
+  });
   app.addHook('preValidation', (request, _reply, done) => done(unstorableTextError(request)));
   app.addHook('onSend', (request, reply, payload, done) => {
     reply.header('x-request-id', request.id);
