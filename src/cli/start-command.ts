@@ -22,6 +22,11 @@ function roleCommand(name: string, description: string, forcedRole?: Role): Comm
 
 async function run(config: Config, groups: Record<string, string>): Promise<void> {
   const log = createLogger(config.log);
+  // A long-lived process outlives a bug that forgets to await a promise: say so loudly, keep
+  // serving. (Uncaught exceptions still end the process: its state is unknown then.)
+  process.on('unhandledRejection', (reason) =>
+    log.error({ err: reason }, 'unhandled promise rejection (a bug); sdp keeps running'),
+  );
   // Listen for signals before anything announces readiness: a supervisor may send SIGTERM
   // the moment it sees the URL, and without a handler the default action kills the process.
   const signalled = shutdownSignal();

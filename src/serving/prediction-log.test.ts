@@ -63,14 +63,16 @@ describe('prediction log', () => {
     release();
   });
 
-  it('counts a batch that cannot be written as failed and goes on', async () => {
+  it('counts a batch that cannot be written (the database is away) as failed and goes on', async () => {
     const errors: number[] = [];
     let calls = 0;
     const log = new PredictionLog(
       {
         encode: (e) => e,
         write: async () => {
-          if (calls++ === 0) throw new Error('database down');
+          // A connection failure fails the whole batch: no point writing it row by row.
+          if (calls++ === 0)
+            throw Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
         },
       },
       {

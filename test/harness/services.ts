@@ -165,24 +165,44 @@ export async function ensureRedis(url: string, explicit: boolean): Promise<Servi
         'Install the Debian package "redis-server" (apt-get install redis-server) or set TEST_REDIS_URL.',
     );
   }
+  const server = await startThrowawayRedis();
+  return { url: server.url, origin: 'started', stop: () => server.stop() };
+}
+
+/**
+ * A redis-server of a test's own on a free port, without persistence (extra `args` such as
+ * `--maxmemory-policy allkeys-lru` configure it): for the harness when none answers, and for
+ * tests that need a Redis set up in a way the machine's shared one must not be.
+ */
+export async function startThrowawayRedis(
+  args: string[] = [],
+): Promise<{ url: string; stop(): Promise<void> }> {
+  const binary = findBinary('redis-server');
+  if (!binary) {
+    throw new Error(
+      'redis-server is not installed: install the Debian package "redis-server" (apt-get install redis-server).',
+    );
+  }
   const port = await freePort();
   const child: ChildProcess = spawn(
     binary,
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...args],
     { stdio: 'ignore' },
   );
-  const startedUrl = `redis://127.0.0.1:${port}`;
+  const url = `redis://127.0.0.1:${port}`;
   // Until it answers, however long a loaded machine takes; a server that never does fails here.
-  await waitFor(() => redisAnswers(startedUrl), {
+  await waitFor(() => redisAnswers(url), {
     timeoutMs: 60_000,
     intervalMs: 100,
-    what: `redis-server on ${startedUrl}`,
+    what: `redis-server on ${url}`,
   });
   return {
-    url: startedUrl,
-    origin: 'started',
+    url,
     stop: async () => {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((resolve) => child.once('exit', resolve));
       child.kill('SIGTERM');
+      await exited;
     },
   };
 }

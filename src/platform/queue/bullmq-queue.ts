@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Queue, UnrecoverableError, Worker, type Job, type JobType as BullJobType } from 'bullmq';
 import { Redis } from 'ioredis';
 import { redactUrl } from '../redact-url.js';
-import { errorMessage, isRetryable } from '../../errors.js';
+import { DomainError, errorMessage, isRetryable } from '../../errors.js';
 import {
   emptyCounts,
   jobStates,
@@ -33,6 +33,8 @@ export interface BullmqQueueOptions<S extends JobSchema> {
   name: string;
   schema: S;
   defaults: { attempts: number; backoffMs: number; concurrency: number };
+  /** When Redis may evict keys (see QueueSettings). */
+  evictionCheck: 'warn' | 'refuse';
   log: QueueLogger;
 }
 
@@ -110,6 +112,7 @@ export class BullmqJobQueue<S extends JobSchema> implements JobQueue<S> {
     this.assertOpen();
     if (this.worker) throw new Error(`Queue ${this.name} is already working`);
     assertHandlersCover(this.options.schema, handlers);
+    await this.checkEvictionPolicy();
     this.workerConnection = this.connect();
     const concurrency = options.concurrency ?? this.options.defaults.concurrency;
     // Three parameters: BullMQ passes the abort signal only to processors that declare it.
@@ -242,7 +245,15 @@ export class BullmqJobQueue<S extends JobSchema> implements JobQueue<S> {
       attempt: job.attemptsStarted,
       maxAttempts: job.opts.attempts ?? 1,
       signal: signal ?? new AbortController().signal,
-      progress: (value: JobProgress) => job.updateProgress(value),
+      progress: (value: JobProgress) =>
+        job
+          .updateProgress(value)
+          .catch((error: unknown) =>
+            this.options.log.warn(
+              { queue: this.name, jobId: job.id, err: error },
+              `could not record the progress of job ${job.id}: ${errorMessage(error)}`,
+            ),
+          ),
     };
     try {
       return await handlerFor(handlers, payload)(payload, ctx);
@@ -251,6 +262,20 @@ export class BullmqJobQueue<S extends JobSchema> implements JobQueue<S> {
       if (!isRetryable(error)) throw new UnrecoverableError(errorMessage(error));
       throw error;
     }
+  }
+
+  /** BullMQ's documented requirement: Redis never evicts keys (an evicted job is lost or run twice). */
+  private async checkEvictionPolicy(): Promise<void> {
+    // INFO, not CONFIG GET: managed Redis services often disable CONFIG.
+    const info = await this.connection.info('memory');
+    const policy = /^maxmemory_policy:(\S+)/m.exec(info)?.[1] ?? 'unknown';
+    if (policy === 'noeviction') return;
+    const message =
+      `Redis at ${this.location} may evict keys (maxmemory-policy ${policy}); BullMQ needs ` +
+      '"noeviction", or jobs can be lost or run twice. Set maxmemory-policy noeviction in ' +
+      'redis.conf (or CONFIG SET), or queue.evictionCheck=warn to run anyway.';
+    if (this.options.evictionCheck === 'refuse') throw DomainError.invalid(message);
+    this.options.log.warn({ queue: this.name, policy }, message);
   }
 
   private connect(): Redis {

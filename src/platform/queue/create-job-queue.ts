@@ -47,6 +47,7 @@ export function createJobQueue<S extends JobSchema>(
       name,
       schema,
       defaults,
+      evictionCheck: settings.evictionCheck,
       log,
     });
   }

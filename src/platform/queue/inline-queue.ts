@@ -246,9 +246,15 @@ export class InlineJobQueue<S extends JobSchema> implements JobQueue<S> {
       attempt: row.attempts_made,
       maxAttempts: row.max_attempts,
       signal,
-      progress: async (value) => {
-        await this.store.setProgress(lease, value);
-      },
+      progress: (value) =>
+        this.store.setProgress(lease, value).then(
+          () => undefined,
+          (error: unknown) =>
+            this.options.log.warn(
+              { queue: this.name, jobId: row.id, err: error },
+              `could not record the progress of job ${row.id}: ${errorMessage(error)}`,
+            ),
+        ),
     };
     let outcome: { ok: true; result: unknown } | { ok: false; error: unknown };
     try {

@@ -80,7 +80,11 @@ export interface JobContext {
   /** 1 on the first try. */
   attempt: number;
   maxAttempts: number;
-  /** Records progress, visible through `getJob` while the job runs. */
+  /**
+   * Records progress, visible through `getJob` while the job runs. Never rejects: progress is
+   * advice, and a queue that lost the job (Redis restarted without its data) must not fail or
+   * crash the work — the failure is logged instead.
+   */
   progress(value: JobProgress): Promise<void>;
   /** Aborted when the worker is closing and its grace period has run out. */
   signal: AbortSignal;

@@ -9,5 +9,11 @@ export const queueSettingsSchema = z.strictObject({
   concurrency: z.number().int().min(1).max(64),
   attempts: z.number().int().min(1).max(100),
   backoffMs: z.number().int().min(0),
+  /**
+   * What a worker does when Redis may evict keys (maxmemory-policy other than noeviction,
+   * which BullMQ requires: an evicted job key is a lost or repeated job): log a warning, or
+   * refuse to start.
+   */
+  evictionCheck: z.enum(['warn', 'refuse']),
 });
 export type QueueSettings = z.infer<typeof queueSettingsSchema>;

@@ -5,7 +5,12 @@ import { toJobId, type JobId, type JobQueue } from '../job-queue.js';
 import { createTestProbe, type TestJobSchema, type TestProbe } from './test-jobs.js';
 
 /** Defaults every fixture configures, so that the suite's timing expectations hold. */
-export const conformanceConfig = { attempts: 3, backoffMs: 20, concurrency: 2 } as const;
+export const conformanceConfig = {
+  attempts: 3,
+  backoffMs: 20,
+  concurrency: 2,
+  evictionCheck: 'refuse',
+} as const;
 
 /** One backend under test: opens queue instances over one shared backing store. */
 export interface QueueBackendFixture {
