@@ -22,7 +22,12 @@ describe('sdp start: graceful shutdown under load', () => {
   });
 
   it('exits 0 and keeps every acknowledged response and every answered prediction', async () => {
-    sdp = await startSdp({ dataDir, timeoutMs: 120_000 });
+    // One client address for all the load: lift the survey's per-address limit.
+    sdp = await startSdp({
+      dataDir,
+      timeoutMs: 120_000,
+      args: ['survey.rateLimit.submissions=1000000'],
+    });
     const url = sdp.url;
     await waitFor(
       async () => {
@@ -88,5 +93,5 @@ describe('sdp start: graceful shutdown under load', () => {
     } finally {
       await database.close();
     }
-  });
+  }, 180_000);
 });

@@ -104,7 +104,6 @@ export async function createHttpServer({
   });
   app.addHook('onRequest', (_request, reply, done) => {
     if (!closing) return done();
-    reply.header('connection', 'close');
     done(
       DomainError.unavailable('sdp is shutting down; try again shortly.', {
         retryAfterSeconds: SHUTDOWN_RETRY_AFTER_SECONDS,
@@ -114,6 +113,9 @@ export async function createHttpServer({
   app.addHook('preValidation', (request, _reply, done) => done(unstorableTextError(request)));
   app.addHook('onSend', (request, reply, payload, done) => {
     reply.header('x-request-id', request.id);
+    // A keep-alive connection busy when close began would stay open, idle, after this answer
+    // (Node closes only the connections idle at that moment), and close would wait for it.
+    if (closing) reply.header('connection', 'close');
     done(null, payload);
   });
   const httpDuration = metrics?.httpDuration;
