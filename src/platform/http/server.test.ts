@@ -156,12 +156,13 @@ describe('HTTP server', async () => {
       log,
       version: 'test',
       routes: [
-        (server) =>
+        (server) => {
           server.get('/slow', async () => {
             entered();
             await gate;
             return { ok: true };
-          }),
+          });
+        },
       ],
     });
     await closing.listen({ port: 0, host: '127.0.0.1' });
