@@ -7,6 +7,7 @@ import { ingestCsvFile } from '../data/ingest.js';
 import { DomainError } from '../errors.js';
 import type { JobHandlers } from '../platform/queue/job-queue.js';
 import type { QueueRuntime } from './runtime.js';
+import type { RunId } from '../tracking/ids.js';
 import { runTuneTrialJob, tuneTrialJobSchema } from '../tuning/tune-trial-job.js';
 
 /**
@@ -38,7 +39,8 @@ export const appJobSchema = z.discriminatedUnion('type', [
 export type AppJobSchema = typeof appJobSchema;
 export type AppJob = z.infer<AppJobSchema>;
 
-function handlers(runtime: QueueRuntime): JobHandlers<AppJobSchema> {
+/** The handler of each job type, over the runtime of the process that runs them. */
+export function appJobHandlers(runtime: QueueRuntime): JobHandlers<AppJobSchema> {
   return {
     ingest: async (job, ctx) => {
       let lastShare = 0;
@@ -66,6 +68,15 @@ function handlers(runtime: QueueRuntime): JobHandlers<AppJobSchema> {
         ? await resolveDataset(runtime, job.dataset)
         : await defaultDataset(runtime);
       if (!dataset) throw DomainError.notFound('No dataset to train on.');
+      const done = await previousAttempt(runtime, ctx.id, ctx.attempt);
+      if (done) {
+        const { versions } = await runtime.registry.getModel(config.train.registeredModel);
+        const version = versions.find((v) => v.runId === done);
+        if (version) {
+          const { model, aliases, metrics } = version;
+          return { runId: done, model, version: version.version, aliases, metrics };
+        }
+      }
       const stages = ['load', 'cross-validation', 'fit'];
       const result = await trainModel(runtime, {
         dataset,
@@ -73,6 +84,7 @@ function handlers(runtime: QueueRuntime): JobHandlers<AppJobSchema> {
         recordedConfig: recordableConfig(config),
         groups,
         codeVersion: `sdp@${VERSION}`,
+        jobId: ctx.id,
         onProgress: (stage) =>
           void ctx.progress({ stage, step: stages.indexOf(stage) + 1, of: stages.length }),
       });
@@ -83,7 +95,57 @@ function handlers(runtime: QueueRuntime): JobHandlers<AppJobSchema> {
   };
 }
 
+/**
+ * A job that runs again (its queue lost its lock while Redis was frozen, or it is retried)
+ * must not train and register twice: a job id has at most one live run. Returns the run an
+ * earlier attempt finished (its version is the job's result); throws a retryable error while
+ * an earlier attempt is still alive; otherwise frees the job id from a run that died or
+ * failed, so that this attempt starts afresh.
+ */
+async function previousAttempt(
+  runtime: QueueRuntime,
+  jobId: string,
+  attempt: number,
+): Promise<RunId | undefined> {
+  const previous = await runtime.tracking.runOfJob(jobId);
+  if (!previous) return undefined;
+  if (previous.status === 'finished') return previous.id;
+  if (previous.status === 'running' && previous.alive) {
+    throw DomainError.unavailable(
+      `Job ${jobId} is still training in run ${previous.id} (an earlier attempt); trying again later.`,
+    );
+  }
+  if (previous.status === 'running') {
+    await runtime.tracking
+      .endRun(
+        previous.id,
+        'failed',
+        `its process stopped; attempt ${attempt} of job ${jobId} replaces it`,
+      )
+      .catch(() => {});
+  }
+  await runtime.tracking.detachJob(previous.id);
+  return undefined;
+}
+
 /** Starts taking jobs in this process (roles `all` and `worker`). */
 export async function startWorker(runtime: QueueRuntime): Promise<void> {
-  await runtime.queue.work(handlers(runtime), { concurrency: runtime.config.queue.concurrency });
+  await runtime.queue.work(appJobHandlers(runtime), {
+    concurrency: runtime.config.queue.concurrency,
+  });
+  // Runs whose process died (a worker killed, a database restart that ended it) are failed
+  // with the reason, at start and then every minute, by whichever worker looks first.
+  const reap = async () => {
+    try {
+      const failed = await runtime.tracking.failOrphanedRuns();
+      if (failed.length > 0)
+        runtime.log.warn({ runs: failed }, `marked ${failed.length} orphaned run(s) failed`);
+    } catch (error) {
+      runtime.log.warn({ err: error }, 'could not look for orphaned runs');
+    }
+  };
+  await reap();
+  setInterval(() => void reap(), REAP_INTERVAL_MS).unref();
 }
+
+const REAP_INTERVAL_MS = 60_000;

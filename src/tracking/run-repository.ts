@@ -32,6 +32,10 @@ export interface RunRecord {
   error: string | null;
 }
 
+/** How often a running run shows it is alive, and after how long without a sign it is taken as dead. */
+export const RUN_HEARTBEAT_MS = 10_000;
+export const RUN_STALE_AFTER_MS = 60_000;
+
 export interface NewRun {
   id: RunId;
   experimentId: ExperimentId;
@@ -44,6 +48,7 @@ export interface NewRun {
   seed: number | null;
   codeVersion: string | null;
   parentRunId: RunId | null;
+  jobId: string | null;
 }
 
 export interface RunFilter {
@@ -127,8 +132,55 @@ export class RunRepository {
         seed: run.seed,
         code_version: run.codeVersion,
         parent_run_id: run.parentRunId,
+        job_id: run.jobId,
+        heartbeat_at: sql<Date>`now()`,
       })
       .execute();
+  }
+
+  /** The run job `jobId` started, if it is still the job's (see `detachJob`). */
+  async findRunOfJob(
+    jobId: string,
+    staleAfterMs: number,
+  ): Promise<{ id: RunId; status: RunStatus; stale: boolean } | undefined> {
+    const row = await this.db
+      .selectFrom('run')
+      .select([
+        'id',
+        'status',
+        sql<boolean>`heartbeat_at < now() - ${staleAfterMs} * interval '1 millisecond'`.as('stale'),
+      ])
+      .where('job_id', '=', jobId)
+      .executeTakeFirst();
+    return row && { id: row.id as RunId, status: row.status, stale: row.stale };
+  }
+
+  /** Frees a job's id from an ended run, so that the job's next attempt can start a new one. */
+  async detachJob(id: RunId): Promise<void> {
+    await this.db.updateTable('run').set({ job_id: null }).where('id', '=', id).execute();
+  }
+
+  async heartbeat(id: RunId): Promise<void> {
+    await this.db
+      .updateTable('run')
+      .set({ heartbeat_at: sql<Date>`now()` })
+      .where('id', '=', id)
+      .where('status', '=', 'running')
+      .execute();
+  }
+
+  /** Ends as failed every running run without a heartbeat for `staleAfterMs`; their ids. */
+  async failStaleRuns(reason: string, staleAfterMs: number): Promise<RunId[]> {
+    const rows = await this.db
+      .updateTable('run')
+      .set({ status: 'failed', error: reason, ended_at: sql<Date>`now()` })
+      .where('status', '=', 'running')
+      .where(
+        sql<boolean>`coalesce(heartbeat_at, started_at) < now() - ${staleAfterMs} * interval '1 millisecond'`,
+      )
+      .returning('id')
+      .execute();
+    return rows.map((row) => row.id as RunId);
   }
 
   /** Pass the open transaction when there is one: embedded PGlite has a single connection. */

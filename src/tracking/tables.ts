@@ -28,6 +28,10 @@ export interface RunTable {
   started_at: Timestamp;
   ended_at: Date | null;
   error: string | null;
+  /** The job that started the run: at most one live run per job. */
+  job_id: string | null;
+  /** Last sign of life of the process running it (see TrackingService.keepAlive). */
+  heartbeat_at: Date | null;
 }
 
 /** One point of a metric series: several per key, ordered by step. */

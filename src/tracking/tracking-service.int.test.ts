@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
 import { databaseBackends } from '../../test/harness/backends.js';
 import { DomainError } from '../errors.js';
 import type { RunId } from './ids.js';
@@ -66,6 +67,36 @@ describe.each(databaseBackends)('TrackingService on $name', (backend) => {
     expect(again.message).toContain('already ended (failed)');
     expect((await rejection(fx.tracking.logMetric(run.id, 'auc', 0.5))).kind).toBe('conflict');
     expect((await rejection(fx.tracking.logParams(run.id, { x: 1 }))).kind).toBe('conflict');
+  });
+
+  it('gives a job at most one live run, and fails a run whose process stopped beating', async () => {
+    const experiment = uniqueName('exp');
+    const jobId = uniqueName('job');
+    const run = await fx.tracking.startRun({ experiment, name: 'attempt 1', jobId });
+    expect(await fx.tracking.runOfJob(jobId)).toEqual({
+      id: run.id,
+      status: 'running',
+      alive: true,
+    });
+    // A second attempt of the same job cannot start a run of its own, however it races.
+    await expect(fx.tracking.startRun({ experiment, name: 'attempt 2', jobId })).rejects.toThrow();
+    expect(await fx.tracking.failOrphanedRuns()).not.toContain(run.id);
+
+    // Its process died: no heartbeat since long before the stale limit (60 s).
+    await sql`update run set heartbeat_at = now() - interval '5 minutes' where id = ${run.id}`.execute(
+      fx.handle.db,
+    );
+    expect(await fx.tracking.runOfJob(jobId)).toMatchObject({ alive: false });
+    expect(await fx.tracking.failOrphanedRuns()).toEqual([run.id]);
+    expect(await fx.tracking.getRun(run.id)).toMatchObject({
+      status: 'failed',
+      error: 'the process running it stopped (no sign of life for 60 s)',
+    });
+
+    await fx.tracking.detachJob(run.id);
+    const next = await fx.tracking.startRun({ experiment, name: 'attempt 2', jobId });
+    expect(await fx.tracking.runOfJob(jobId)).toMatchObject({ id: next.id, alive: true });
+    await fx.tracking.endRun(next.id, 'finished');
   });
 
   it('lets only one of two racing endRun calls win', async () => {

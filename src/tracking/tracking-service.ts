@@ -13,6 +13,7 @@ import type {
   RunRecord,
   RunRepository,
 } from './run-repository.js';
+import { RUN_HEARTBEAT_MS, RUN_STALE_AFTER_MS } from './run-repository.js';
 import { assertRunning, type TerminalRunStatus } from './run-status.js';
 import type { RunStatus } from './tables.js';
 
@@ -29,6 +30,8 @@ export interface StartRunInput {
   /** The package version or commit that ran, for reproducing the run. */
   codeVersion?: string | null;
   parentRunId?: RunId | null;
+  /** The queue job that runs this: a job has at most one live run. */
+  jobId?: string | null;
 }
 
 /** A run with its latest metrics and artifacts, and its full series when asked for. */
@@ -70,7 +73,52 @@ export class TrackingService {
   constructor(
     private readonly runs: RunRepository,
     private readonly blobs: BlobStore,
+    private readonly liveness: { heartbeatMs: number; staleAfterMs: number } = {
+      heartbeatMs: RUN_HEARTBEAT_MS,
+      staleAfterMs: RUN_STALE_AFTER_MS,
+    },
   ) {}
+
+  /** Heartbeats of the runs this process started and has not ended. */
+  private readonly heartbeats = new Map<RunId, NodeJS.Timeout>();
+
+  /**
+   * Marks a run alive every `heartbeatMs` while this process runs it (from `startRun` to
+   * `endRun`): a run whose heartbeats stop because its process died is failed by
+   * `failOrphanedRuns` instead of staying `running` forever.
+   */
+  private keepAlive(runId: RunId): void {
+    const timer = setInterval(
+      () => void this.runs.heartbeat(runId).catch(() => {}),
+      this.liveness.heartbeatMs,
+    );
+    timer.unref();
+    this.heartbeats.set(runId, timer);
+  }
+
+  /** Fails every running run whose heartbeat is older than `staleAfterMs`; their ids. */
+  failOrphanedRuns(): Promise<RunId[]> {
+    const seconds = Math.round(this.liveness.staleAfterMs / 1000);
+    return this.runs.failStaleRuns(
+      `the process running it stopped (no sign of life for ${seconds} s)`,
+      this.liveness.staleAfterMs,
+    );
+  }
+
+  /**
+   * The run a queue job started, with whether its process is still alive (a fresh heartbeat).
+   * `detachJob` lets the job's next attempt start a run of its own.
+   */
+  async runOfJob(
+    jobId: string,
+  ): Promise<{ id: RunId; status: RunStatus; alive: boolean } | undefined> {
+    const found = await this.runs.findRunOfJob(jobId, this.liveness.staleAfterMs);
+    return found && { id: found.id, status: found.status, alive: !found.stale };
+  }
+
+  detachJob(runId: RunId): Promise<void> {
+    return this.runs.detachJob(runId);
+  }
 
   async getOrCreateExperiment(name: string): Promise<Experiment> {
     assertExperimentName(name);
@@ -102,7 +150,9 @@ export class TrackingService {
       seed: input.seed ?? null,
       codeVersion: input.codeVersion ?? null,
       parentRunId: input.parentRunId ?? null,
+      jobId: input.jobId ?? null,
     });
+    this.keepAlive(id);
     return this.requireRun(id);
   }
 
@@ -201,6 +251,8 @@ export class TrackingService {
   async endRun(runId: RunId, status: TerminalRunStatus, error?: string): Promise<RunRecord> {
     if ((status as RunStatus) === 'running')
       throw DomainError.invalid('A run cannot be ended as "running"');
+    clearInterval(this.heartbeats.get(runId));
+    this.heartbeats.delete(runId);
     const ended = await this.runs.endRun(runId, status, error ?? null);
     if (!ended) {
       const run = await this.requireRun(runId);

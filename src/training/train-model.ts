@@ -40,6 +40,8 @@ export interface TrainInput {
   codeVersion: string;
   /** Stage names and fractions done, for progress bars and job progress. */
   onProgress?: (stage: string, done: number, total: number) => void;
+  /** The queue job this training runs for (a job trains at most one live run). */
+  jobId?: string;
 }
 
 export interface TrainResult {
@@ -121,6 +123,7 @@ export async function trainModel(deps: TrainDependencies, input: TrainInput): Pr
     seed,
     tags: { ...input.groups, synthetic: String(dataset.synthetic) },
     codeVersion: input.codeVersion,
+    jobId: input.jobId,
   });
 
   try {

@@ -6,6 +6,7 @@ import * as serving from './0004-serving.js';
 import * as tuning from './0005-tuning.js';
 import * as survey from './0006-survey.js';
 import * as lighterPredictionLog from './0007-lighter-prediction-log.js';
+import * as runOwnership from './0008-run-ownership.js';
 
 /**
  * All migrations in order. Names sort in the order they must run; a released migration is
@@ -19,4 +20,5 @@ export const migrations: Record<string, Migration> = {
   '0005-tuning': tuning,
   '0006-survey': survey,
   '0007-lighter-prediction-log': lighterPredictionLog,
+  '0008-run-ownership': runOwnership,
 };
