@@ -5,7 +5,8 @@ import { defaultDataset, resolveDataset } from './dataset-source.js';
 import { trainModel } from '../training/train-model.js';
 import { ingestCsvFile } from '../data/ingest.js';
 import { DomainError } from '../errors.js';
-import type { JobHandlers } from '../platform/queue/job-queue.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { JobContext, JobHandlers } from '../platform/queue/job-queue.js';
 import type { QueueRuntime } from './runtime.js';
 import type { RunId } from '../tracking/ids.js';
 import { runTuneTrialJob, tuneTrialJobSchema } from '../tuning/tune-trial-job.js';
@@ -68,7 +69,7 @@ export function appJobHandlers(runtime: QueueRuntime): JobHandlers<AppJobSchema>
         ? await resolveDataset(runtime, job.dataset)
         : await defaultDataset(runtime);
       if (!dataset) throw DomainError.notFound('No dataset to train on.');
-      const done = await previousAttempt(runtime, ctx.id, ctx.attempt);
+      const done = await previousAttempt(runtime, ctx);
       if (done) {
         const { versions } = await runtime.registry.getModel(config.train.registeredModel);
         const version = versions.find((v) => v.runId === done);
@@ -76,6 +77,8 @@ export function appJobHandlers(runtime: QueueRuntime): JobHandlers<AppJobSchema>
           const { model, aliases, metrics } = version;
           return { runId: done, model, version: version.version, aliases, metrics };
         }
+        // Finished without registering (not by trainModel): this attempt trains afresh.
+        await runtime.tracking.detachJob(done);
       }
       const stages = ['load', 'cross-validation', 'fit'];
       const result = await trainModel(runtime, {
@@ -98,23 +101,20 @@ export function appJobHandlers(runtime: QueueRuntime): JobHandlers<AppJobSchema>
 /**
  * A job that runs again (its queue lost its lock while Redis was frozen, or it is retried)
  * must not train and register twice: a job id has at most one live run. Returns the run an
- * earlier attempt finished (its version is the job's result); throws a retryable error while
- * an earlier attempt is still alive; otherwise frees the job id from a run that died or
- * failed, so that this attempt starts afresh.
+ * earlier attempt finished (its version is the job's result), waiting while that attempt is
+ * still alive; otherwise frees the job id from a run that died or failed, so that this
+ * attempt starts afresh.
  */
-async function previousAttempt(
-  runtime: QueueRuntime,
-  jobId: string,
-  attempt: number,
-): Promise<RunId | undefined> {
-  const previous = await runtime.tracking.runOfJob(jobId);
+async function previousAttempt(runtime: QueueRuntime, ctx: JobContext): Promise<RunId | undefined> {
+  const jobId = ctx.id;
+  let previous = await runtime.tracking.runOfJob(jobId);
+  while (previous?.status === 'running' && previous.alive) {
+    await sleep(EARLIER_ATTEMPT_POLL_MS, undefined, { signal: ctx.signal });
+    previous = await runtime.tracking.runOfJob(jobId);
+  }
   if (!previous) return undefined;
   if (previous.status === 'finished') return previous.id;
-  if (previous.status === 'running' && previous.alive) {
-    throw DomainError.unavailable(
-      `Job ${jobId} is still training in run ${previous.id} (an earlier attempt); trying again later.`,
-    );
-  }
+  const attempt = ctx.attempt;
   if (previous.status === 'running') {
     await runtime.tracking
       .endRun(
@@ -149,3 +149,5 @@ export async function startWorker(runtime: QueueRuntime): Promise<void> {
 }
 
 const REAP_INTERVAL_MS = 60_000;
+/** How often a second attempt of a job looks whether the first, still alive, has ended. */
+const EARLIER_ATTEMPT_POLL_MS = 1000;

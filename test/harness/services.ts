@@ -174,9 +174,18 @@ export async function ensureRedis(url: string, explicit: boolean): Promise<Servi
  * `--maxmemory-policy allkeys-lru` configure it): for the harness when none answers, and for
  * tests that need a Redis set up in a way the machine's shared one must not be.
  */
-export async function startThrowawayRedis(
-  args: string[] = [],
-): Promise<{ url: string; stop(): Promise<void> }> {
+export interface ThrowawayRedis {
+  url: string;
+  /** SIGSTOP: the server stays connected but answers nothing, as a frozen host. */
+  freeze(): void;
+  /** SIGCONT after `freeze`. */
+  thaw(): void;
+  /** Kills the server and starts a new one on the same port: without persistence, empty. */
+  restart(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startThrowawayRedis(args: string[] = []): Promise<ThrowawayRedis> {
   const binary = findBinary('redis-server');
   if (!binary) {
     throw new Error(
@@ -184,25 +193,37 @@ export async function startThrowawayRedis(
     );
   }
   const port = await freePort();
-  const child: ChildProcess = spawn(
-    binary,
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...args],
-    { stdio: 'ignore' },
-  );
   const url = `redis://127.0.0.1:${port}`;
-  // Until it answers, however long a loaded machine takes; a server that never does fails here.
-  await waitFor(() => redisAnswers(url), {
-    timeoutMs: 60_000,
-    intervalMs: 100,
-    what: `redis-server on ${url}`,
-  });
+  let child: ChildProcess;
+  const start = async () => {
+    child = spawn(
+      binary,
+      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...args],
+      { stdio: 'ignore' },
+    );
+    // Until it answers, however long a loaded machine takes; a server that never does fails here.
+    await waitFor(() => redisAnswers(url), {
+      timeoutMs: 60_000,
+      intervalMs: 100,
+      what: `redis-server on ${url}`,
+    });
+  };
+  const stop = async (signal: NodeJS.Signals = 'SIGTERM') => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGCONT');
+    child.kill(signal);
+    await exited;
+  };
+  await start();
   return {
     url,
-    stop: async () => {
-      if (child.exitCode !== null) return;
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      await exited;
+    freeze: () => child.kill('SIGSTOP'),
+    thaw: () => child.kill('SIGCONT'),
+    restart: async () => {
+      await stop('SIGKILL');
+      await start();
     },
+    stop: () => stop(),
   };
 }

@@ -35,6 +35,8 @@ export interface BullmqQueueOptions<S extends JobSchema> {
   defaults: { attempts: number; backoffMs: number; concurrency: number };
   /** When Redis may evict keys (see QueueSettings). */
   evictionCheck: 'warn' | 'refuse';
+  /** How long a worker's lock on a job lasts unrenewed; stalled jobs are checked as often. */
+  lockDurationMs: number;
   log: QueueLogger;
 }
 
@@ -123,6 +125,8 @@ export class BullmqJobQueue<S extends JobSchema> implements JobQueue<S> {
         connection: this.workerConnection,
         prefix: this.options.prefix,
         concurrency,
+        lockDuration: this.options.lockDurationMs,
+        stalledInterval: this.options.lockDurationMs,
       },
     );
     this.worker.on('error', (error) =>

@@ -48,6 +48,7 @@ export function createJobQueue<S extends JobSchema>(
       schema,
       defaults,
       evictionCheck: settings.evictionCheck,
+      lockDurationMs: settings.lockDurationMs,
       log,
     });
   }

@@ -15,5 +15,11 @@ export const queueSettingsSchema = z.strictObject({
    * refuse to start.
    */
   evictionCheck: z.enum(['warn', 'refuse']),
+  /**
+   * BullMQ: how long a worker's hold on a running job lasts without renewal (renewed every
+   * half of it). A worker silent for longer (Redis frozen, the process stalled) loses the job
+   * to another worker; training jobs are idempotent, so that never trains twice.
+   */
+  lockDurationMs: z.number().int().min(500).max(3_600_000),
 });
 export type QueueSettings = z.infer<typeof queueSettingsSchema>;

@@ -10,6 +10,7 @@ export const conformanceConfig = {
   backoffMs: 20,
   concurrency: 2,
   evictionCheck: 'refuse',
+  lockDurationMs: 30_000,
 } as const;
 
 /** One backend under test: opens queue instances over one shared backing store. */
