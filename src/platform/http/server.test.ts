@@ -10,6 +10,17 @@ import { createHttpServer } from './server.js';
 
 const log = pino({ level: 'silent' });
 
+/** A plain TCP connection to the server, listening first: for requests written byte by byte. */
+async function rawConnection(app: Awaited<ReturnType<typeof createHttpServer>>) {
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const { port } = app.server.address() as { port: number };
+  const socket = connect(port, '127.0.0.1');
+  let received = '';
+  socket.on('data', (chunk) => (received += chunk));
+  const ended = new Promise((resolve) => socket.on('close', resolve));
+  return { socket, received: () => received, ended };
+}
+
 const connectionsOf = (app: {
   server: { getConnections(cb: (e: Error | null, n: number) => void): void };
 }) =>
@@ -124,12 +135,7 @@ describe('HTTP server', async () => {
         },
       ],
     });
-    await closing.listen({ port: 0, host: '127.0.0.1' });
-    const { port } = closing.server.address() as { port: number };
-    const socket = connect(port, '127.0.0.1');
-    let received = '';
-    socket.on('data', (chunk) => (received += chunk));
-    const ended = new Promise((resolve) => socket.on('close', resolve));
+    const { socket, received, ended } = await rawConnection(closing);
     await new Promise((resolve) => socket.write('GET /ping HTTP/1.1\r\nHost: x\r\n', resolve));
     await waitFor(async () => (await connectionsOf(closing)) === 1, { what: 'the connection' });
     const closed = closing.close();
@@ -137,11 +143,11 @@ describe('HTTP server', async () => {
     socket.write('\r\n');
     await ended;
     await closed;
-    expect(received).toMatch(/^HTTP\/1.1 503 /);
-    expect(received).toMatch(/\r\ncontent-type: application\/problem\+json/i);
-    expect(received).toMatch(/\r\nretry-after: 5\r\n/i);
-    expect(received).toMatch(/\r\nconnection: close\r\n/i);
-    expect(JSON.parse(received.slice(received.indexOf('\r\n\r\n') + 4))).toMatchObject({
+    expect(received()).toMatch(/^HTTP\/1.1 503 /);
+    expect(received()).toMatch(/\r\ncontent-type: application\/problem\+json/i);
+    expect(received()).toMatch(/\r\nretry-after: 5\r\n/i);
+    expect(received()).toMatch(/\r\nconnection: close\r\n/i);
+    expect(JSON.parse(received().slice(received().indexOf('\r\n\r\n') + 4))).toMatchObject({
       status: 503,
       title: 'Service Unavailable',
     });
@@ -165,12 +171,7 @@ describe('HTTP server', async () => {
         },
       ],
     });
-    await closing.listen({ port: 0, host: '127.0.0.1' });
-    const { port } = closing.server.address() as { port: number };
-    const socket = connect(port, '127.0.0.1');
-    let received = '';
-    socket.on('data', (chunk) => (received += chunk));
-    const ended = new Promise((resolve) => socket.on('close', resolve));
+    const { socket, received, ended } = await rawConnection(closing);
     socket.write('GET /slow HTTP/1.1\r\nHost: x\r\n\r\n');
     await inFlight;
     const closed = closing.close();
@@ -179,8 +180,8 @@ describe('HTTP server', async () => {
     // Without `Connection: close` the socket stayed open, idle, and close waited for it.
     await ended;
     await closed;
-    expect(received).toMatch(/^HTTP\/1.1 200 /);
-    expect(received).toMatch(/\r\nconnection: close\r\n/i);
+    expect(received()).toMatch(/^HTTP\/1.1 200 /);
+    expect(received()).toMatch(/\r\nconnection: close\r\n/i);
   });
 
   it('answers liveness', async () => {
