@@ -1,4 +1,5 @@
 import { linkSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 
 /**
@@ -9,6 +10,8 @@ import path from 'node:path';
  */
 export interface LockHolder {
   pid: number;
+  /** This process's own id: tells our lock from one left by an earlier process with our pid. */
+  instance?: string;
   /** What the holder runs, e.g. `sdp start`, for messages. */
   command: string;
   /** The holder's socket for other local processes, when it shares the database. */
@@ -26,6 +29,8 @@ export type LockOutcome =
 
 export const LOCK_FILE = 'sdp.lock';
 
+const INSTANCE = randomUUID();
+
 /** A takeover left behind by a process that died in the middle of it (a few statements) is older. */
 const TAKEOVER_STALE_MS = 10_000;
 
@@ -37,12 +42,12 @@ const TAKEOVER_STALE_MS = 10_000;
  */
 export function takeEmbeddedLock(dataDir: string, command: string): LockOutcome {
   const file = path.join(dataDir, LOCK_FILE);
-  const mine: LockHolder = { pid: process.pid, command, socket: null };
+  const mine: LockHolder = { pid: process.pid, instance: INSTANCE, command, socket: null };
   for (let attempt = 0; attempt < 3; attempt++) {
     if (createWhole(file, JSON.stringify(mine)))
       return { acquired: true, lock: heldLock(file, mine) };
     const holder = readHolder(file);
-    if (holder && isAlive(holder.pid)) return { acquired: false, holder };
+    if (holder && isAlive(holder)) return { acquired: false, holder };
     removeStaleLock(file, holder?.pid);
   }
   const holder = readHolder(file);
@@ -109,6 +114,7 @@ function readHolder(file: string): LockHolder | undefined {
     if (typeof parsed.pid !== 'number') return undefined;
     return {
       pid: parsed.pid,
+      instance: typeof parsed.instance === 'string' ? parsed.instance : undefined,
       command: typeof parsed.command === 'string' ? parsed.command : 'sdp',
       socket: typeof parsed.socket === 'string' ? parsed.socket : null,
     };
@@ -118,9 +124,13 @@ function readHolder(file: string): LockHolder | undefined {
   }
 }
 
-/** Whether a process with this pid runs (EPERM: it does, as another user). */
-function isAlive(pid: number): boolean {
-  if (pid === process.pid) return true;
+/**
+ * Whether the holder runs: our own lock, or a process with its pid (EPERM: as another user).
+ * A lock with our pid but not our instance was left by an earlier process — in a container,
+ * every start may get the same pid.
+ */
+function isAlive({ pid, instance }: LockHolder): boolean {
+  if (pid === process.pid) return instance === INSTANCE;
   try {
     process.kill(pid, 0);
     return true;

@@ -57,6 +57,11 @@ describe('the embedded database beside a running holder', () => {
     expect(lockHolder().pid).toBe(process.pid);
     await handle.close();
     opened.pop();
+    // Left by an earlier process that had our pid (a container restarted): stale too.
+    writeFileSync(
+      path.join(dataDir, 'sdp.lock'),
+      JSON.stringify({ pid: process.pid, instance: 'an earlier one', command: 'sdp start' }),
+    );
     await open();
   });
 
