@@ -26,17 +26,30 @@ export function sendFrame(socket: Socket, message: BridgeRequest | BridgeReply):
   socket.write(Buffer.concat([header, body]));
 }
 
-/** Calls `onFrame` with each value that arrives on the socket, whatever the chunking. */
+/** Larger frames are refused: no query of sdp's comes near, and a bad length must not grow a buffer. */
+const MAX_FRAME_BYTES = 256 * 1024 * 1024;
+
+/**
+ * Calls `onFrame` with each value that arrives on the socket, whatever the chunking. A frame
+ * that is too large or does not deserialize ends that connection only.
+ */
 export function readFrames<T>(socket: Socket, onFrame: (message: T) => void): void {
   let buffered: Buffer = Buffer.alloc(0);
   socket.on('data', (chunk: Buffer) => {
     buffered = buffered.length ? Buffer.concat([buffered, chunk]) : chunk;
     while (buffered.length >= 4) {
       const length = buffered.readUInt32BE(0);
+      if (length > MAX_FRAME_BYTES) return void socket.destroy();
       if (buffered.length < 4 + length) break;
       const body = buffered.subarray(4, 4 + length);
       buffered = buffered.subarray(4 + length);
-      onFrame(deserialize(body) as T);
+      let message: T;
+      try {
+        message = deserialize(body) as T;
+      } catch {
+        return void socket.destroy();
+      }
+      onFrame(message);
     }
   });
 }

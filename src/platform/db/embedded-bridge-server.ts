@@ -51,6 +51,8 @@ function serveClient(db: Kysely<unknown>, socket: Socket, onClose: () => void): 
   let work: Promise<void> = Promise.resolve();
 
   const run = async ({ sql, params }: BridgeRequest): Promise<BridgeReply> => {
+    if (typeof sql !== 'string' || !Array.isArray(params))
+      throw new Error('A bridge request is { sql: string, params: unknown[] }');
     const query = CompiledQuery.raw(sql, [...params]);
     if (!transaction) {
       if (sql !== 'begin') return answer(await db.executeQuery(query));

@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { connect } from 'node:net';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -116,6 +117,32 @@ describe('the embedded database beside a running holder', () => {
     await remote.query(`insert into item values ('abandoned')`, []);
     await remote.close();
     expect(await names(holder.db)).toEqual([]);
+  });
+
+  it('drops a connection that sends garbage, and keeps serving the others', async () => {
+    dataDir = mkdtempSync(path.join(tmpdir(), 'sdp-share-'));
+    const holder = await open(true);
+    const client = await open();
+    const { socket: socketPath } = lockHolder();
+    for (const garbage of [
+      Buffer.from([0, 0, 0, 3, 1, 2, 3]), // a frame that does not deserialize
+      Buffer.from([0xff, 0xff, 0xff, 0xff]), // a length no frame may have
+    ]) {
+      const raw = connect(socketPath!);
+      await new Promise((resolve) => raw.on('connect', resolve));
+      raw.write(garbage);
+      await new Promise((resolve) => raw.on('close', resolve));
+    }
+    const wrongShape = new RemoteEmbeddedPostgres({ ...lockHolder(), socket: socketPath! });
+    await wrongShape.waitReady;
+    await expect(wrongShape.query(undefined as never, [])).rejects.toThrow('A bridge request is');
+    await wrongShape.close();
+    expect((await sql<{ one: number }>`select 1 as one`.execute(client.db)).rows).toEqual([
+      { one: 1 },
+    ]);
+    expect((await sql<{ one: number }>`select 1 as one`.execute(holder.db)).rows).toEqual([
+      { one: 1 },
+    ]);
   });
 
   it('tells a client whose holder stopped to run the command again', async () => {
