@@ -49,7 +49,7 @@ export async function openDatabase(
     onConnectionError?: (error: Error) => void;
     /**
      * Embedded: let other local sdp processes use the database through this one while it
-     * runs (for `sdp start` and `sdp serve`, so that CLI commands work beside them).
+     * runs (for `sdp start`, `serve` and `worker`, so that CLI commands work beside them).
      */
     share?: boolean;
   } = {},
