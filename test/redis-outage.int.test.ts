@@ -123,7 +123,8 @@ describe('a training job through Redis faults', () => {
   it('restarted without persistence mid-job: no crash, no run left running', async () => {
     const jobId = 'train-through-restart';
     await queue.enqueue(
-      { type: 'train', dataset: datasetId, overrides: ['model=gbdt'] },
+      // Another seed: a new model, not the first test's version again.
+      { type: 'train', dataset: datasetId, overrides: ['model=gbdt', 'train.seed=2'] },
       { jobId },
     );
     await training(jobId);

@@ -72,7 +72,8 @@ describe('a train job run twice', () => {
     });
     let settled = false;
     const second = Promise.resolve(
-      train({ type: 'train', overrides: [] }, context('train-alive', 2)),
+      // Other inputs than the first test's, so that this is a new model, not a reused version.
+      train({ type: 'train', overrides: ['train.seed=11'] }, context('train-alive', 2)),
     ).finally(() => (settled = true));
     // Still waiting for the live attempt after several of its polls: nothing trained.
     const runCount = async () =>

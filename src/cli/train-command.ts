@@ -19,7 +19,7 @@ export const trainCommand = configurableCommand(
     '-m, --multirun',
     'sweep: comma-separated values run every combination (model=logistic,gbdt)',
   )
-  .option('--json', 'print {runId, model, version, metrics} (an array with --multirun)')
+  .option('--json', 'print {runId, model, version, reused, metrics} (an array with --multirun)')
   .addHelpText(
     'after',
     `
@@ -29,7 +29,8 @@ Examples:
   sdp train -m model=logistic,gbdt --json
 
 The first registered version of a model becomes its champion; later ones stay candidates
-until promoted (sdp models alias set …).`,
+until promoted (sdp models alias set …). A model identical to a registered one (same data,
+config and seed: the same artifact, byte for byte) reuses that version.`,
   )
   .action(
     async (overrides: string[], options: { data?: string; multirun?: boolean; json?: boolean }) => {
@@ -64,10 +65,11 @@ until promoted (sdp models alias set …).`,
         }
       });
       if (options.json) {
-        const shown = results.map(({ runId, model, version, metrics }) => ({
+        const shown = results.map(({ runId, model, version, reused, metrics }) => ({
           runId,
           model,
           version,
+          reused,
           metrics,
         }));
         printJson(options.multirun ? shown : shown[0]);
@@ -79,9 +81,10 @@ function printResult(result: TrainResult, overrides: string[], synthetic: boolea
   const { metrics } = result;
   const aliases = result.aliases.length ? ` (${result.aliases.join(', ')})` : ' (candidate)';
   console.log(`\nrun ${result.runId}${overrides.length ? ` [${overrides.join(' ')}]` : ''}`);
-  console.log(
-    `registered ${result.model} version ${result.version}${aliases}${synthetic ? ' — trained on SYNTHETIC data' : ''}`,
-  );
+  const outcome = result.reused
+    ? `identical to ${result.model} version ${result.version}${aliases} (the same artifact, byte for byte): no new version`
+    : `registered ${result.model} version ${result.version}${aliases}`;
+  console.log(`${outcome}${synthetic ? ' — trained on SYNTHETIC data' : ''}`);
   const fmt = (value: number | null) => (value === null ? 'n/a' : value.toFixed(4));
   console.log(
     formatTable(

@@ -136,6 +136,18 @@ export class RegistryRepository {
     return rows.map((row) => row.name);
   }
 
+  /** The oldest version of `model` whose artifact has this SHA-256, if any. */
+  async findVersionByArtifact(model: string, sha256: string): Promise<ModelVersion | undefined> {
+    const row = await this.db
+      .selectFrom('model_version')
+      .select('version')
+      .where('model_name', '=', model)
+      .where('artifact_sha256', '=', sha256)
+      .orderBy('version')
+      .executeTakeFirst();
+    return row && this.findVersion(model, row.version);
+  }
+
   async findVersion(
     model: string,
     version: number,

@@ -243,6 +243,11 @@ export class RegistryService {
     return { ...model, versions: await this.registry.listVersions(name) };
   }
 
+  /** A version of `model` with this very artifact (byte for byte), if one is registered. */
+  findVersionByArtifact(model: string, sha256: string): Promise<ModelVersion | undefined> {
+    return this.registry.findVersionByArtifact(model, sha256);
+  }
+
   async getVersion(model: string, version: number): Promise<ModelVersion> {
     const found = await this.registry.findVersion(model, version);
     if (found) return found;

@@ -48,6 +48,8 @@ export interface TrainResult {
   runId: RunId;
   model: string;
   version: number;
+  /** True when an identical artifact was registered already: `version` is that one, no new one. */
+  reused: boolean;
   /** Aliases this version holds after registration (the first version becomes champion). */
   aliases: string[];
   artifactSha256: string;
@@ -231,8 +233,26 @@ export async function trainModel(deps: TrainDependencies, input: TrainInput): Pr
       'application/json',
     );
 
+    // The same data, config and seed give a byte-identical artifact: that model is registered
+    // already, and a second version of it would only be a duplicate (a sweep that repeats a
+    // combination, a retrain with nothing new). The run stays, pointing at that version.
+    const model = config.train.registeredModel;
+    const same = await deps.registry.findVersionByArtifact(model, stored.sha256);
+    if (same) {
+      await deps.tracking.endRun(run.id, 'finished');
+      return {
+        runId: run.id,
+        model,
+        version: same.version,
+        reused: true,
+        aliases: same.aliases,
+        artifactSha256: stored.sha256,
+        metrics,
+        warnings: [...estimator.warnings],
+      };
+    }
     const version = await deps.registry.registerVersion({
-      model: config.train.registeredModel,
+      model,
       runId: run.id,
       artifactKey: stored.blobKey,
       artifactSha256: stored.sha256,
@@ -244,8 +264,9 @@ export async function trainModel(deps: TrainDependencies, input: TrainInput): Pr
     await deps.tracking.endRun(run.id, 'finished');
     return {
       runId: run.id,
-      model: config.train.registeredModel,
+      model,
       version: version.version,
+      reused: false,
       aliases: version.aliases,
       artifactSha256: stored.sha256,
       metrics,

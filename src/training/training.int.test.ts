@@ -81,6 +81,11 @@ describe('training on synthetic data (embedded database)', async () => {
     );
     expect(b.artifactSha256).toBe(a.artifactSha256);
     expect(c.artifactSha256).not.toBe(a.artifactSha256);
+    // The identical model is registered once: the second run points at the first's version.
+    expect(a.reused).toBe(false);
+    expect(b).toMatchObject({ reused: true, version: a.version });
+    expect(b.runId).not.toBe(a.runId);
+    expect(c).toMatchObject({ reused: false, version: a.version + 1 });
   });
 
   it('marks a failed run failed and registers nothing', async () => {
