@@ -10,8 +10,13 @@ const yesNo = { Yes: 'Tak', No: 'Nie' };
 
 /**
  * Polish catalogue. The survey addresses respondents formally (Pan/Pani), as the Polish
- * PHQ-9 does. PHQ-9 items: the published Polish version of the PHQ-9 (see the README section
- * "Survey" on checking it against the official PDF before a deployment).
+ * PHQ-9 does. PHQ-9 stem, answers and items word for word as the published Polish PHQ-9
+ * ("Kwestionariusz Zdrowia Pacjenta-9", developed by Drs Spitzer, Williams, Kroenke and
+ * colleagues with an educational grant from Pfizer Inc.; free to reproduce), as reproduced at
+ * https://www.gdanskipsycholog.pl/kalkulator-phq-9/ (compared 2026-12-02; items 8 and 9, cut
+ * short there, against a second reproduction of the same form). Pinned by
+ * src/survey/phq9-polish.test.ts; see the README section "Survey" on checking it against the
+ * official PDF before a deployment.
  */
 export const pl: Catalogue = {
   lang: 'pl',
@@ -43,7 +48,7 @@ export const pl: Catalogue = {
       'phq-b': 'Samopoczucie (część 2 z 2)',
     },
     phqStem:
-      'Jak często w ciągu ostatnich 2 tygodni dokuczały Panu/Pani wymienione niżej problemy?',
+      'Jak często w ciągu ostatnich 2 tygodni dokuczały Panu/Pani następujące problemy?',
     back: 'Wstecz',
     next: 'Dalej',
     submit: 'Wyślij odpowiedzi',
@@ -84,7 +89,7 @@ export const pl: Catalogue = {
     fallbackResources:
       'W nagłych przypadkach proszę dzwonić pod numer alarmowy 112. Telefony zaufania na całym świecie: findahelpline.com.',
   },
-  frequency: ['Wcale nie', 'Kilka dni', 'Więcej niż połowę dni', 'Niemal codziennie'],
+  frequency: ['Wcale nie dokuczały', 'Kilka dni', 'Więcej niż połowę dni', 'Niemal codziennie'],
   bands: {
     minimal: 'minimalne objawy depresji',
     mild: 'łagodne objawy depresji',
@@ -121,7 +126,7 @@ export const pl: Catalogue = {
     degree: {
       label: 'Stopień lub program studiów',
       help: 'Lista pochodzi z oryginalnego zbioru danych; jeśli nie ma na niej odpowiedniej pozycji, proszę wybrać „Inny”.',
-      choices: { 'Class 12': 'Class 12 (ukończona szkoła średnia)', Others: 'Inny' },
+      choices: { 'Class 12': 'Ukończona szkoła średnia', Others: 'Inny' },
     },
     city: {
       label: 'Miasto',
@@ -172,7 +177,7 @@ export const pl: Catalogue = {
     },
     phq9_7: {
       label:
-        'Problemy ze skupieniem się, na przykład podczas czytania gazety lub oglądania telewizji',
+        'Problemy ze skupieniem się na przykład przy czytaniu gazety lub oglądaniu telewizji',
     },
     phq9_8: {
       label:
