@@ -1,5 +1,7 @@
 import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
 import { toJson } from '../platform/db/columns.js';
+import { isUniqueViolation } from '../platform/db/errors.js';
+import { DomainError } from '../errors.js';
 import type { Database } from '../platform/db/schema.js';
 import type { ExperimentId, RunId } from './ids.js';
 import type { RunArtifactTable, RunStatus, RunTable } from './tables.js';
@@ -135,7 +137,13 @@ export class RunRepository {
         job_id: run.jobId,
         heartbeat_at: sql<Date>`now()`,
       })
-      .execute();
+      .execute()
+      .catch((error: unknown) => {
+        // The only unique key a new run can hit besides its fresh id: the job's live run.
+        if (run.jobId !== null && isUniqueViolation(error))
+          throw DomainError.conflict(`Job ${run.jobId} already has a live run`, { cause: error });
+        throw error;
+      });
   }
 
   /** The run job `jobId` started, if it is still the job's (see `detachJob`). */

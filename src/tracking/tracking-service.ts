@@ -73,35 +73,31 @@ export class TrackingService {
   constructor(
     private readonly runs: RunRepository,
     private readonly blobs: BlobStore,
-    private readonly liveness: { heartbeatMs: number; staleAfterMs: number } = {
-      heartbeatMs: RUN_HEARTBEAT_MS,
-      staleAfterMs: RUN_STALE_AFTER_MS,
-    },
   ) {}
 
   /** Heartbeats of the runs this process started and has not ended. */
   private readonly heartbeats = new Map<RunId, NodeJS.Timeout>();
 
   /**
-   * Marks a run alive every `heartbeatMs` while this process runs it (from `startRun` to
+   * Marks a run alive every RUN_HEARTBEAT_MS while this process runs it (from `startRun` to
    * `endRun`): a run whose heartbeats stop because its process died is failed by
    * `failOrphanedRuns` instead of staying `running` forever.
    */
   private keepAlive(runId: RunId): void {
     const timer = setInterval(
       () => void this.runs.heartbeat(runId).catch(() => {}),
-      this.liveness.heartbeatMs,
+      RUN_HEARTBEAT_MS,
     );
     timer.unref();
     this.heartbeats.set(runId, timer);
   }
 
-  /** Fails every running run whose heartbeat is older than `staleAfterMs`; their ids. */
+  /** Fails every running run whose heartbeat is older than RUN_STALE_AFTER_MS; their ids. */
   failOrphanedRuns(): Promise<RunId[]> {
-    const seconds = Math.round(this.liveness.staleAfterMs / 1000);
+    const seconds = Math.round(RUN_STALE_AFTER_MS / 1000);
     return this.runs.failStaleRuns(
       `the process running it stopped (no sign of life for ${seconds} s)`,
-      this.liveness.staleAfterMs,
+      RUN_STALE_AFTER_MS,
     );
   }
 
@@ -112,7 +108,7 @@ export class TrackingService {
   async runOfJob(
     jobId: string,
   ): Promise<{ id: RunId; status: RunStatus; alive: boolean } | undefined> {
-    const found = await this.runs.findRunOfJob(jobId, this.liveness.staleAfterMs);
+    const found = await this.runs.findRunOfJob(jobId, RUN_STALE_AFTER_MS);
     return found && { id: found.id, status: found.status, alive: !found.stale };
   }
 

@@ -238,35 +238,24 @@ export async function trainModel(deps: TrainDependencies, input: TrainInput): Pr
     // combination, a retrain with nothing new). The run stays, pointing at that version.
     const model = config.train.registeredModel;
     const same = await deps.registry.findVersionByArtifact(model, stored.sha256);
-    if (same) {
-      await deps.tracking.endRun(run.id, 'finished');
-      return {
-        runId: run.id,
+    const version =
+      same ??
+      (await deps.registry.registerVersion({
         model,
-        version: same.version,
-        reused: true,
-        aliases: same.aliases,
+        runId: run.id,
+        artifactKey: stored.blobKey,
         artifactSha256: stored.sha256,
-        metrics,
-        warnings: [...estimator.warnings],
-      };
-    }
-    const version = await deps.registry.registerVersion({
-      model,
-      runId: run.id,
-      artifactKey: stored.blobKey,
-      artifactSha256: stored.sha256,
-      signature: artifact.signature,
-      metrics: withoutNulls(metrics),
-      datasetId: dataset.id,
-      description: `${config.model.name} trained on ${dataset.name} (${dataset.id})`,
-    });
+        signature: artifact.signature,
+        metrics: withoutNulls(metrics),
+        datasetId: dataset.id,
+        description: `${config.model.name} trained on ${dataset.name} (${dataset.id})`,
+      }));
     await deps.tracking.endRun(run.id, 'finished');
     return {
       runId: run.id,
       model,
       version: version.version,
-      reused: false,
+      reused: same !== undefined,
       aliases: version.aliases,
       artifactSha256: stored.sha256,
       metrics,
