@@ -8,6 +8,7 @@
  * | `invalid`      | 400                 | 2             | fails, no retry |
  * | `not_found`    | 404                 | 1             | fails, no retry |
  * | `conflict`     | 409                 | 1             | fails, no retry |
+ * | `unauthenticated` | 401              | 1             | fails, no retry |
  * | `forbidden`    | 403                 | 1             | fails, no retry |
  * | `rate_limited` | 429                 | 75            | retried        |
  * | `unavailable`  | 503                 | 75            | retried        |
@@ -20,6 +21,7 @@ export const ERROR_KINDS = [
   'invalid',
   'not_found',
   'conflict',
+  'unauthenticated',
   'forbidden',
   'rate_limited',
   'unavailable',
@@ -74,6 +76,10 @@ export class DomainError extends Error {
   }
   static conflict(message: string, options?: DomainErrorOptions): DomainError {
     return new DomainError('conflict', message, options);
+  }
+  /** No identity, or one that is not valid (any more): the caller must authenticate. */
+  static unauthenticated(message: string, options?: DomainErrorOptions): DomainError {
+    return new DomainError('unauthenticated', message, options);
   }
   static forbidden(message: string, options?: DomainErrorOptions): DomainError {
     return new DomainError('forbidden', message, options);

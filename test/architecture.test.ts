@@ -12,7 +12,7 @@ import { REPO_ROOT } from './harness/sdp-process.js';
  * A layer imports only from layers below it; domains may use each other.
  */
 const SRC = path.join(REPO_ROOT, 'src');
-const DOMAINS = ['data', 'ml', 'training', 'tracking', 'tuning', 'serving', 'survey'];
+const DOMAINS = ['data', 'ml', 'training', 'tracking', 'tuning', 'serving', 'survey', 'access'];
 
 type Layer = 'top' | 'domain' | 'platform' | 'base';
 

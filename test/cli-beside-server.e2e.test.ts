@@ -52,11 +52,23 @@ describe('CLI commands beside a running embedded sdp start', () => {
     champion: { version: number } | null;
     challenger: { version: number } | null;
   };
-  const status = async (): Promise<Status> =>
-    (await (await fetch(`${server!.url}/v1/serving/status`)).json()) as Status;
+  /** A viewer token made with `sdp tokens create` beside the server: what the server reads with. */
+  let viewer: { authorization: string };
+  const get = async <T>(route: string): Promise<T> =>
+    (await (await fetch(`${server!.url}${route}`, { headers: viewer })).json()) as T;
+  const status = () => get<Status>('/v1/serving/status');
 
   it('ingest, train, alias set, rollout start and survey export work and the server sees them at once', async () => {
     server = await startSdp({ dataDir, timeoutMs: 120_000 });
+    const { token } = await json<{ token: string }>(
+      'tokens',
+      'create',
+      '--name',
+      'e2e',
+      '--role',
+      'viewer',
+    );
+    viewer = { authorization: `Bearer ${token}` };
     await waitFor(async () => (await status()).champion !== null, {
       timeoutMs: 120_000,
       what: 'the first champion',
@@ -69,9 +81,7 @@ describe('CLI commands beside a running embedded sdp start', () => {
     expect(datasets.map((d) => d.id)).toContain(ingested.datasetId);
 
     const trained = await json<{ version: number }>('train', '--data', ingested.datasetId);
-    const models = (await (await fetch(`${server.url}/v1/models/student-depression`)).json()) as {
-      versions: { version: number }[];
-    };
+    const models = await get<{ versions: { version: number }[] }>('/v1/models/student-depression');
     expect(models.versions.map((v) => v.version)).toContain(trained.version);
 
     const aliased = await sdp(
@@ -85,9 +95,7 @@ describe('CLI commands beside a running embedded sdp start', () => {
       'beside the server',
     );
     expect(aliased.code, aliased.stderr).toBe(0);
-    const aliases = (await (await fetch(`${server.url}/v1/models/student-depression`)).json()) as {
-      aliases: Record<string, number>;
-    };
+    const aliases = await get<{ aliases: Record<string, number> }>('/v1/models/student-depression');
     expect(aliases.aliases.staging).toBe(trained.version);
     const started = await sdp(
       'rollout',

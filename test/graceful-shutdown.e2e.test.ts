@@ -40,16 +40,19 @@ describe('sdp start: graceful shutdown under load', () => {
   }, 180_000);
 
   async function underLoad(signal: NodeJS.Signals) {
-    // One client address for all the load: lift the survey's per-address limit.
+    // One client address and token for all the load: lift the per-caller limits.
     sdp = await startSdp({
       dataDir,
       timeoutMs: 120_000,
-      args: ['survey.rateLimit.submissions=1000000'],
+      args: ['survey.rateLimit.submissions=1000000', 'access.rateLimit.predict.max=1000000'],
     });
+    const admin = sdp.admin;
     const url = sdp.url;
     await waitFor(
       async () => {
-        const status = (await (await fetch(`${url}/v1/serving/status`)).json()) as {
+        const status = (await (
+          await fetch(`${url}/v1/serving/status`, { headers: admin })
+        ).json()) as {
           champion: unknown;
         };
         return status.champion !== null;
@@ -63,7 +66,7 @@ describe('sdp start: graceful shutdown under load', () => {
     const post = (route: string, body: unknown, headers: Record<string, string> = {}) =>
       fetch(`${url}${route}`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', ...headers },
+        headers: { 'content-type': 'application/json', ...admin, ...headers },
         body: JSON.stringify(body),
       });
     // Each client alternates a survey response and a prediction until the server is gone.

@@ -82,7 +82,7 @@ describe.each(databaseBackends)('one unstorable value among 300 on $name', (back
     const repository = new PredictionLogRepository(database.db);
     const settled = await Promise.allSettled(
       Array.from({ length: ROWS }, (_, i) =>
-        repository.upsertFeedback(i === POISON_AT ? 'k\u0000' : `k${i}`, 1),
+        repository.addFeedback(i === POISON_AT ? 'k\u0000' : `k${i}`, 1),
       ),
     );
     const rejected = settled.flatMap((outcome, i) => (outcome.status === 'rejected' ? [i] : []));

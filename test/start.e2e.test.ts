@@ -25,7 +25,8 @@ describe('sdp start, embedded (no DATABASE_URL, no REDIS_URL)', async () => {
 
   it('is live and ready on embedded backends', async () => {
     expect((await fetch(`${sdp.url}/healthz`)).status).toBe(200);
-    const ready = await fetch(`${sdp.url}/readyz`);
+    expect(await (await fetch(`${sdp.url}/readyz`)).json()).toEqual({ status: 'ready' });
+    const ready = await fetch(`${sdp.url}/readyz`, { headers: sdp.admin });
     expect(ready.status).toBe(200);
     const body = (await ready.json()) as Readiness;
     expect(body.checks.database.kind).toBe('embedded');
@@ -39,7 +40,7 @@ describe('sdp start, embedded (no DATABASE_URL, no REDIS_URL)', async () => {
     // a start-up still busy on this machine's two cores; then wait for its answer.
     await waitFor(
       async () => {
-        const status = await fetch(`${sdp.url}/v1/serving/status`);
+        const status = await fetch(`${sdp.url}/v1/serving/status`, { headers: sdp.admin });
         return status.ok && ((await status.json()) as { champion: unknown }).champion !== null;
       },
       { timeoutMs: 60_000, intervalMs: 200, what: 'the first model to be served' },
@@ -50,7 +51,8 @@ describe('sdp start, embedded (no DATABASE_URL, no REDIS_URL)', async () => {
       .poll(() => page.locator('#status').getAttribute('data-state'))
       .not.toBe('checking');
     expect(await page.locator('#status').getAttribute('data-state')).toBe('ready');
-    expect(await page.locator('#status').textContent()).toContain('database: embedded ok');
+    // Anonymous: ready or not, nothing about the backends.
+    expect(await page.locator('#status').textContent()).toBe('System ready');
     expect(await page.getByRole('heading', { name: 'Need help now?' }).isVisible()).toBe(true);
     await page.getByRole('link', { name: 'API documentation' }).click();
     await page.waitForURL(/\/docs/);
@@ -74,11 +76,14 @@ describe('sdp start, distributed (DATABASE_URL and REDIS_URL)', () => {
     const dataDir = mkdtempSync(path.join(tmpdir(), 'sdp-restart-'));
 
     const first = await startSdp({ env, args, dataDir });
-    const body = (await (await fetch(`${first.url}/readyz`)).json()) as Readiness;
+    const body = (await (
+      await fetch(`${first.url}/readyz`, { headers: first.admin })
+    ).json()) as Readiness;
     expect(body.status).toBe('ready');
     expect(body.checks.database.kind).toBe('postgres');
     expect(body.checks.queue.kind).toBe('bullmq');
-    expect((await fetch(`${first.url}/admin/queues`)).status).toBe(200);
+    expect((await fetch(`${first.url}/admin/queues`)).status).toBe(401);
+    expect((await fetch(`${first.url}/admin/queues`, { headers: first.admin })).status).toBe(200);
     expect((await first.stop()).code).toBe(0);
     expect(first.output()).toMatch(/database postgres: applied \d+ migration/);
 

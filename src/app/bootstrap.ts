@@ -1,5 +1,7 @@
 import { storeSyntheticDataset } from '../data/synthetic-dataset.js';
-import { isDomainError } from '../errors.js';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DomainError, isDomainError } from '../errors.js';
 import { recordableConfig } from './config.js';
 import type { QueueRuntime, Runtime } from './runtime.js';
 
@@ -64,4 +66,56 @@ export async function ensureChampion(runtime: QueueRuntime): Promise<void> {
     { 'job.id': jobId },
     `no ${model} champion yet: training one in the background (job ${jobId})`,
   );
+}
+
+/** The actor of what sdp does by itself at start. */
+const SYSTEM_ACTOR = 'sdp';
+
+/** Where an admin token generated without a terminal is left for its owner (0600). */
+export const FIRST_ADMIN_TOKEN_FILE = 'first-admin-token';
+
+/**
+ * Someone must be able to administer sdp. The token in `access.adminTokenFile` is registered
+ * (a mounted secret); with no admin token or user at all, an embedded first start generates
+ * one and shows it once — on the terminal, or without one in a 0600 file in the data dir,
+ * never in a log line. Production (`access.generateAdminToken=false`) refuses to start.
+ * Returns the generated token's secret when it printed one, for the start-up summary.
+ */
+export async function ensureAdminCredentials(runtime: Runtime): Promise<string | undefined> {
+  const { access: settings, dataDir } = runtime.config;
+  const { access, log } = runtime;
+  if (settings.adminTokenFile) {
+    let token: string;
+    try {
+      token = readFileSync(settings.adminTokenFile, 'utf8').trim();
+    } catch (error) {
+      throw DomainError.invalid(
+        `access.adminTokenFile: cannot read ${settings.adminTokenFile} (${(error as Error).message}).`,
+      );
+    }
+    if (!(await access.hasToken(token))) {
+      await access.createToken({ name: 'admin-from-file', role: 'admin', token }, SYSTEM_ACTOR);
+      log.info(`registered the admin token of ${settings.adminTokenFile}`);
+    }
+    return undefined;
+  }
+  if (await access.hasAdmin()) return undefined;
+  if (!settings.generateAdminToken) {
+    throw DomainError.invalid(
+      'No admin credentials are configured, and this configuration does not make any ' +
+        '(access.generateAdminToken=false). Set access.adminTokenFile (SDP_ADMIN_TOKEN_FILE) to a ' +
+        'file holding a token, or first run `sdp tokens create --name admin --role admin` or ' +
+        '`sdp users add NAME --role admin` against this database.',
+    );
+  }
+  const { token } = await access.createToken({ name: 'first-admin', role: 'admin' }, SYSTEM_ACTOR);
+  if (process.stdout.isTTY) return token;
+  const file = join(dataDir, FIRST_ADMIN_TOKEN_FILE);
+  mkdirSync(dataDir, { recursive: true });
+  writeFileSync(file, `${token}\n`, { mode: 0o600 });
+  log.warn(
+    `no admin credentials existed: an admin token was generated and written to ${file} (readable by this user only); ` +
+      'use it once to make your own (`sdp tokens create`, `sdp users add`), then delete the file',
+  );
+  return undefined;
 }

@@ -1,16 +1,16 @@
 import { z } from 'zod';
 import { composeConfig, type LoadedConfig, type LoadOptions } from '../config/load.js';
+import { accessSettingsSchema } from '../access/settings.js';
 import { dataSettingsSchema } from '../data/settings.js';
 import { modelSettingsSchema } from '../ml/settings.js';
 import { blobSettingsSchema } from '../platform/blobs/index.js';
-import { redactUrl } from '../platform/redact-url.js';
+import { redactUrls } from '../platform/redact-url.js';
 import { databaseSettingsSchema } from '../platform/db/settings.js';
 import { serverSettingsSchema } from '../platform/http/settings.js';
 import { logSettingsSchema } from '../platform/log/settings.js';
 import { queueSettingsSchema } from '../platform/queue/settings.js';
 import { servingSettingsSchema } from '../serving/settings.js';
 import { surveySettingsSchema } from '../survey/settings.js';
-import { registrySettingsSchema } from '../tracking/settings.js';
 import { trainSettingsSchema } from '../training/settings.js';
 import { tuneSettingsSchema } from '../tuning/settings.js';
 
@@ -32,12 +32,13 @@ export const configSchema = z.strictObject({
   data: dataSettingsSchema,
   model: modelSettingsSchema,
   train: trainSettingsSchema,
-  registry: registrySettingsSchema,
   serving: servingSettingsSchema,
   /** Hyperparameter search (`sdp tune`), config/tune/*.yaml. */
   tune: tuneSettingsSchema,
   /** The survey: k-anonymity, manual review, limits, crisis resources per locale. */
   survey: surveySettingsSchema,
+  /** Identities, what is open to whom, rate limits (docs/security.md). */
+  access: accessSettingsSchema,
 });
 
 export type Config = z.infer<typeof configSchema>;
@@ -51,11 +52,7 @@ export function loadConfig(options: LoadOptions = {}): LoadedConfig<Config> {
   return composeConfig(configSchema, options);
 }
 
-/** The resolved configuration as recorded with a run or dataset: no passwords. */
+/** The resolved configuration as recorded with a run or dataset: no credentials in any URL. */
 export function recordableConfig(config: Config): Config {
-  return {
-    ...config,
-    database: { ...config.database, url: redactUrl(config.database.url) },
-    queue: { ...config.queue, url: redactUrl(config.queue.url) },
-  };
+  return redactUrls(config);
 }

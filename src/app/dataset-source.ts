@@ -1,4 +1,5 @@
-import { existsSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
+import { join, resolve, sep } from 'node:path';
 import type { DatasetVersion } from '../data/dataset-repository.js';
 import { ingestCsvFile } from '../data/ingest.js';
 import { loadKaggleCsvFile } from '../data/kaggle-csv.js';
@@ -21,15 +22,43 @@ type DatasetRef =
   | { kind: 'stored'; dataset: DatasetVersion }
   | { kind: 'file'; path: string };
 
-async function parseDatasetRef(sources: DatasetSources, ref: string): Promise<DatasetRef> {
+/** Where a caller may read files from: anywhere its user can (the CLI), or one directory (jobs). */
+export type FileAccess = 'any' | 'import-dir';
+
+async function parseDatasetRef(
+  sources: DatasetSources,
+  ref: string,
+  files: FileAccess,
+): Promise<DatasetRef> {
   const survey = parseSurveyRef(ref);
   if (survey) return { kind: 'survey', ...survey };
   const dataset = await sources.datasets.resolve(ref);
   if (dataset) return { kind: 'stored', dataset };
-  if (existsSync(ref)) return { kind: 'file', path: ref };
+  const path =
+    files === 'any' ? (existsSync(ref) ? ref : undefined) : importFile(sources.config, ref);
+  if (path) return { kind: 'file', path };
   throw DomainError.notFound(
-    `No dataset with id or name "${ref}", and no such file (see \`sdp datasets list\`).`,
+    `No dataset with id or name "${ref}", and no such file${files === 'any' ? '' : ` in ${importDir(sources.config)}`} (see \`sdp datasets list\`).`,
   );
+}
+
+/** `data.importDir`, or `<dataDir>/import`: the only place jobs read files from. */
+export const importDir = (config: DatasetSources['config']): string =>
+  resolve(config.data.importDir || join(config.dataDir, 'import'));
+
+/**
+ * The real path of `file` (relative to the import directory, or absolute) when it is a file
+ * inside the import directory — after following symbolic links, so a link cannot lead out —
+ * else undefined, without saying whether it exists elsewhere.
+ */
+export function importFile(config: DatasetSources['config'], file: string): string | undefined {
+  try {
+    const dir = realpathSync(importDir(config));
+    const path = realpathSync(resolve(dir, file));
+    return path.startsWith(dir + sep) ? path : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -40,8 +69,9 @@ async function parseDatasetRef(sources: DatasetSources, ref: string): Promise<Da
 export async function resolveDataset(
   sources: DatasetSources,
   ref: string,
+  files: FileAccess = 'any',
 ): Promise<DatasetVersion> {
-  const parsed = await parseDatasetRef(sources, ref);
+  const parsed = await parseDatasetRef(sources, ref, files);
   if (parsed.kind === 'stored') return parsed.dataset;
   const options = { settings: sources.config.data, config: recordableConfig(sources.config) };
   const { datasetId } =
@@ -77,7 +107,7 @@ export async function readLabelledData(
   sources: DatasetSources,
   ref: string,
 ): Promise<LabelledData> {
-  const parsed = await parseDatasetRef(sources, ref);
+  const parsed = await parseDatasetRef(sources, ref, 'any');
   switch (parsed.kind) {
     case 'file': {
       const { records, ids, rejected } = await loadKaggleCsvFile(parsed.path);

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { VERSION } from '../version.js';
 import { loadConfig, recordableConfig } from './config.js';
-import { defaultDataset, resolveDataset } from './dataset-source.js';
+import { defaultDataset, importDir, importFile, resolveDataset } from './dataset-source.js';
 import { trainModel } from '../training/train-model.js';
 import { ingestCsvFile } from '../data/ingest.js';
 import { DomainError } from '../errors.js';
@@ -19,8 +19,11 @@ import { runTuneTrialJob, tuneTrialJobSchema } from '../tuning/tune-trial-job.js
 export const appJobSchema = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('ingest'),
-    /** A CSV path readable by the worker (a shared volume in distributed mode). */
-    file: z.string().min(1),
+    /**
+     * A CSV file in the import directory (`data.importDir`, a shared volume in distributed
+     * mode), relative to it or absolute; a path outside is refused.
+     */
+    file: z.string().min(1).max(1000),
     name: z.string().min(1).max(200).optional(),
     force: z.boolean().optional(),
   }),
@@ -44,8 +47,14 @@ export type AppJob = z.infer<AppJobSchema>;
 export function appJobHandlers(runtime: QueueRuntime): JobHandlers<AppJobSchema> {
   return {
     ingest: async (job, ctx) => {
+      const file = importFile(runtime.config, job.file);
+      if (!file) {
+        throw DomainError.forbidden(
+          `Jobs read only files in the import directory ${importDir(runtime.config)}; there is no such file there.`,
+        );
+      }
       let lastShare = 0;
-      const result = await ingestCsvFile(runtime.datasets, job.file, {
+      const result = await ingestCsvFile(runtime.datasets, file, {
         name: job.name,
         force: job.force,
         settings: runtime.config.data,
@@ -66,7 +75,7 @@ export function appJobHandlers(runtime: QueueRuntime): JobHandlers<AppJobSchema>
       // Infrastructure stays this process's; the job chooses only what to train and how.
       const config = { ...runtime.config, model: jobConfig.model, train: jobConfig.train };
       const dataset = job.dataset
-        ? await resolveDataset(runtime, job.dataset)
+        ? await resolveDataset(runtime, job.dataset, 'import-dir')
         : await defaultDataset(runtime);
       if (!dataset) throw DomainError.notFound('No dataset to train on.');
       const done = await previousAttempt(runtime, ctx);

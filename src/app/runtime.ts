@@ -1,3 +1,6 @@
+import { AccessRepository } from '../access/access-repository.js';
+import { AccessService } from '../access/access-service.js';
+import { DatabaseAuditTrail } from '../access/audit-trail.js';
 import { DatasetRepository } from '../data/dataset-repository.js';
 import { createBlobStore, type BlobStore } from '../platform/blobs/index.js';
 import { openDatabase, type DatabaseHandle } from '../platform/db/database.js';
@@ -14,7 +17,7 @@ import { PredictionLogRepository } from '../serving/prediction-log-repository.js
 import { PredictionService } from '../serving/prediction-service.js';
 import { RolloutRepository } from '../serving/rollout-repository.js';
 import { RolloutService } from '../serving/rollout-service.js';
-import { surveyScoringHook } from '../serving/survey-hook.js';
+import { surveyServingHooks } from '../serving/survey-hook.js';
 import { SurveyRepository } from '../survey/survey-repository.js';
 import { SurveyService } from '../survey/survey-service.js';
 import { RegistryRepository } from '../tracking/registry-repository.js';
@@ -49,6 +52,10 @@ export interface Runtime {
   predictions: PredictionService;
   rollouts: RolloutService;
   survey: SurveyService;
+  /** Tokens, users, sessions (src/access). */
+  access: AccessService;
+  /** Every state change by a person or token. */
+  audit: DatabaseAuditTrail;
   readinessChecks(): ReadinessCheck[];
   /** Drains the survey's scoring, flushes the prediction log, closes what was opened. */
   close(): Promise<void>;
@@ -191,8 +198,9 @@ function wire(
   today: (() => string) | undefined,
 ) {
   const { db } = database;
+  const audit = new DatabaseAuditTrail(db);
   const runs = new RunRepository(db);
-  const registry = new RegistryService(new RegistryRepository(db), runs, blobs);
+  const registry = new RegistryService(new RegistryRepository(db), runs, blobs, audit);
   const settings = config.serving;
 
   const cache = new ModelCache(
@@ -208,6 +216,7 @@ function wire(
     (model, version) => cache.get(model, version),
     settings.rollout,
     parseDuration,
+    audit,
   );
   const predictionLog = new PredictionLog(
     settings.log.enabled ? logRepository : { encode: () => null, write: async () => {} },
@@ -231,13 +240,15 @@ function wire(
   });
 
   const surveys = new SurveyRepository(db);
+  // Each stored response is scored under its submission id, and its PHQ-9 label joins that
+  // prediction as ground truth; deleting the response deletes both.
+  const hooks = surveyServingHooks(predictions);
   const survey = new SurveyService({
     repository: surveys,
     maxUnansweredShare: config.survey.maxUnansweredShare,
     log,
-    // Each stored response is scored under its submission id, and its PHQ-9 label joins
-    // that prediction as ground truth.
-    onResponseStored: surveyScoringHook(predictions),
+    onResponseStored: hooks.onStored,
+    onResponseDeleted: hooks.onDeleted,
     today,
   });
 
@@ -250,5 +261,9 @@ function wire(
     predictions,
     rollouts,
     survey,
+    access: new AccessService(new AccessRepository(db), audit, {
+      sessionHours: config.access.sessionHours,
+    }),
+    audit,
   };
 }

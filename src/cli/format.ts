@@ -2,14 +2,19 @@ import { userInfo } from 'node:os';
 import type { AliasEvent } from '../tracking/registry-repository.js';
 import { formatTable } from './table.js';
 
-/** The person at the terminal, recorded as the actor of alias changes. */
+/**
+ * The person at the terminal, as the actor of what a command changes (`cli:ana`). The CLI
+ * needs no token: whoever can run it on the data dir or with the database URL can do anything.
+ */
 export function currentUser(): string {
+  let name: string;
   try {
-    return userInfo().username;
+    name = userInfo().username;
   } catch {
     // No passwd entry (some containers): fall back to the environment.
-    return process.env.USER ?? process.env.USERNAME ?? 'unknown';
+    name = process.env.USER ?? process.env.USERNAME ?? 'unknown';
   }
+  return `cli:${name}`;
 }
 
 /** A timestamp for tables: ISO without milliseconds. */

@@ -33,6 +33,9 @@ const COMMANDS: [names: string[], load: CommandLoader][] = [
   [['models'], async () => (await import('./models-command.js')).modelsCommand],
   [['rollout'], async () => (await import('./rollout-command.js')).rolloutCommand],
   [['survey'], async () => (await import('./survey-command.js')).surveyCommand],
+  [['tokens'], async () => (await import('./tokens-command.js')).tokensCommand],
+  [['users'], async () => (await import('./users-command.js')).usersCommand],
+  [['audit'], async () => (await import('./audit-command.js')).auditCommand],
   [['config'], async () => (await import('./config-command.js')).configCommand],
 ];
 
@@ -66,6 +69,7 @@ export function exitCodeOf(kind: ErrorKind): number {
       return 75;
     case 'not_found':
     case 'conflict':
+    case 'unauthenticated':
     case 'forbidden':
       return 1;
   }

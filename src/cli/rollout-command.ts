@@ -193,6 +193,6 @@ export const rolloutCommand = new Command('rollout')
   )
   .addCommand(
     decisionCommand('resume', 'Resume a paused rollout at its current step', (r, model) =>
-      r.resume(model),
+      r.resume(model, currentUser()),
     ),
   );

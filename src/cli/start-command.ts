@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { ensureChampion, ensureSomeData } from '../app/bootstrap.js';
+import { ensureAdminCredentials, ensureChampion, ensureSomeData } from '../app/bootstrap.js';
 import { createApp } from '../app/http-app.js';
 import { startWorker } from '../app/jobs.js';
 import type { Config, Role } from '../app/config.js';
@@ -33,6 +33,8 @@ async function run(config: Config, groups: Record<string, string>): Promise<void
   // Embedded: CLI commands on the same data dir go through this process while it runs.
   const runtime = await openRuntime(config, { log, groups, queue: true, shareDatabase: true });
   if (config.role === 'all') await ensureSomeData(runtime);
+  const firstAdminToken =
+    config.role === 'worker' ? undefined : await ensureAdminCredentials(runtime);
   const app = config.role === 'worker' ? undefined : await createApp(runtime, VERSION);
   if (config.role !== 'api') await startWorker(runtime);
   if (config.role === 'all') await ensureChampion(runtime);
@@ -45,7 +47,19 @@ async function run(config: Config, groups: Record<string, string>): Promise<void
         ? 'localhost'
         : config.server.host;
     log.info({ 'server.port': port }, `listening on ${config.server.host}:${port}`);
-    process.stdout.write(`sdp is running at http://${shown}:${port} (role ${config.role})\n`);
+    const base = `http://${shown}:${port}`;
+    process.stdout.write(
+      `sdp is running at ${base} (role ${config.role})\n` +
+        `  survey    ${base}/survey\n` +
+        `  API docs  ${base}/docs\n` +
+        `  log in    ${base}/login (queue board: ${base}/admin/queues)\n` +
+        (firstAdminToken
+          ? `\nAn admin API token was made for this first start. It is shown only now; keep it safe:\n` +
+            `  ${firstAdminToken}\n` +
+            `Paste it at ${base}/login, or send it as "Authorization: Bearer <token>".\n` +
+            'Then make your own: `sdp users add NAME --role admin`, `sdp tokens create --name NAME --role predict`.\n'
+          : ''),
+    );
   } else {
     process.stdout.write(`sdp worker is running (queue ${runtime.queue.describe()})\n`);
   }

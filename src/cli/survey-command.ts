@@ -4,6 +4,7 @@ import { pipeline } from 'node:stream/promises';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { KaggleCsvVariant } from '../data/kaggle-csv.js';
 import { aggregateByGroup, exportSurveyKaggle } from '../survey/survey-export.js';
+import { currentUser } from './format.js';
 import { configurableCommand, loadCliConfig, printJson, withRuntime } from './shared.js';
 import { formatTable } from './table.js';
 
@@ -33,7 +34,7 @@ const exportCommand = configurableCommand(
       options: { since?: string; variant: KaggleCsvVariant; out?: string },
     ) => {
       const { config } = loadCliConfig(overrides);
-      await withRuntime(config, async ({ surveys }) => {
+      await withRuntime(config, async ({ surveys, audit }) => {
         const result = await exportSurveyKaggle(surveys, {
           since: options.since,
           k: config.survey.k,
@@ -41,6 +42,17 @@ const exportCommand = configurableCommand(
         });
         const target = options.out ? createWriteStream(options.out) : process.stdout;
         await pipeline(Readable.from(result.lines), target, { end: Boolean(options.out) });
+        await audit.record({
+          actor: currentUser(),
+          action: 'survey.export',
+          target: options.out ?? '(standard output)',
+          reason: null,
+          details: {
+            rows: result.rows,
+            suppressed: result.suppressed,
+            since: options.since ?? null,
+          },
+        });
         process.stderr.write(
           `exported ${result.rows} response(s)${options.out ? ` to ${options.out}` : ''}; ` +
             `${result.suppressed} suppressed (groups smaller than k=${config.survey.k})\n`,

@@ -107,7 +107,12 @@ describe('loadConfig', () => {
     writeFileSync(path.join(dir, 'server', 'fast.yaml'), 'port: 2\nshutdownTimeoutMs: 100\n');
     const { config, groups } = loadConfig({ env, configDir: dir, overrides: ['server=fast'] });
     expect(groups.server).toBe('fast');
-    expect(config.server).toEqual({ host: '0.0.0.0', port: 2, shutdownTimeoutMs: 100 });
+    expect(config.server).toEqual({
+      host: '0.0.0.0',
+      port: 2,
+      shutdownTimeoutMs: 100,
+      trustProxy: false,
+    });
   });
 });
 

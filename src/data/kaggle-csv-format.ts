@@ -24,7 +24,14 @@ function formatNumber(value: number, field: string, variant: KaggleCsvVariant): 
   return String(value);
 }
 
-function formatText(value: string, variant: KaggleCsvVariant): string {
+/**
+ * A spreadsheet runs a cell that starts with one of these as a formula (CSV injection): such
+ * text gets a leading `'`, as OWASP advises, so it opens as text. The published data has none.
+ */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+function formatText(text: string, variant: KaggleCsvVariant): string {
+  const value = FORMULA_START.test(text) ? `'${text}` : text;
   if (NEEDS_DOUBLE_QUOTES.test(value)) return `"${value.replaceAll('"', '""')}"`;
   return variant === 'quoted' && value.includes(' ') ? `'${value}'` : value;
 }
@@ -44,8 +51,9 @@ function formatRow(id: string, record: LabelledRespondent, variant: KaggleCsvVar
  * Writes records in a published Kaggle format, one line at a time (header first, LF endings),
  * so a million synthetic rows can be streamed to a file: `Readable.from(formatKaggleCsvLines(…))`.
  * Reading the output with `readKaggleCsv` gives back the same records, except text values
- * the format cannot carry (exactly `?`, wrapped in single quotes, or with surrounding spaces;
- * the published data has none), which read back as missing, unwrapped or trimmed.
+ * the format cannot carry (exactly `?`, wrapped in single quotes, with surrounding spaces, or
+ * starting like a formula; the published data has none), which read back as missing,
+ * unwrapped, trimmed or with the `'` that neutralised the formula.
  */
 export function* formatKaggleCsvLines(
   records: Iterable<LabelledRespondent>,

@@ -289,10 +289,11 @@ describe('readKaggleCsv: whole-file errors throw one CSV format error', () => {
     expect(error.message).toMatch(/only 0 of its 18 columns found/);
   });
 
-  it('a single-column text file', async () => {
-    const error = await formatError('hello world\nsecond line\n');
+  it('a single-column text file, without quoting its content back', async () => {
+    const error = await formatError('root:$y$secret-hash\nsecond line\n');
     expect(error.code).toBe('header');
-    expect(error.message).toMatch(/single column 'hello world'/);
+    expect(error.message).toMatch(/single column; expected 18/);
+    expect(error.message).not.toContain('secret');
   });
 
   it('a file larger than maxBytes, stopped while streaming', async () => {
@@ -344,6 +345,18 @@ describe('formatKaggleCsv and normalisedRecordHash', () => {
       const rows = await readAll(formatKaggleCsv([record], { variant }));
       expect(rows).toEqual([{ line: 2, sourceId: '1', ok: true, record }]);
     }
+  });
+
+  it('neutralises text that a spreadsheet would run as a formula (OWASP CSV injection)', () => {
+    for (const city of ['=HYPERLINK("http://x")', '+1+1', '-2+3', '@SUM(A1)']) {
+      const line = formatKaggleCsv([{ ...EXPECTED[0], city }], { variant: 'unquoted' }).split(
+        '\n',
+      )[1];
+      const cell = line.split(',')[3].replace(/^"/, '');
+      expect(cell.startsWith("'"), city).toBe(true);
+    }
+    const plain = formatKaggleCsv([EXPECTED[0]], { variant: 'unquoted' });
+    expect(plain).not.toContain("'");
   });
 
   it('hashes records, not bytes: both variants hash alike, any change does not', async () => {

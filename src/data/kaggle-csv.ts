@@ -124,7 +124,8 @@ function planColumns(header: string[]): ColumnPlan {
     }
     throw csvFormatError(
       'header',
-      `CSV header has a single column ${quoteName(header[0].slice(0, 60))}; expected ${KAGGLE_HEADER.length} comma-separated columns starting with 'id,Gender,Age'.`,
+      // The header's text is not quoted back: the message reaches job results and logs.
+      `CSV header has a single column; expected ${KAGGLE_HEADER.length} comma-separated columns starting with 'id,Gender,Age'.`,
     );
   }
   const expected = new Set(KAGGLE_HEADER);

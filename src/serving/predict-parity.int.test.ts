@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase } from '../../test/harness/context.js';
+import { bearer, createTestDatabase } from '../../test/harness/context.js';
 import { createApp } from '../app/http-app.js';
 import { openRuntime, type Runtime } from '../app/runtime.js';
 import { buildProgram } from '../cli/main.js';
@@ -41,7 +41,13 @@ describe('acceptance: POST /v1/predict equals sdp predict (champion trained on a
     ];
     const { config } = loadConfig({
       env: {},
-      overrides: [...overrides, 'train.folds=2', 'model.parallelism=1'],
+      overrides: [
+        ...overrides,
+        'train.folds=2',
+        'model.parallelism=1',
+        // One request after another, as fast as they go: more than the default limit allows.
+        'access.rateLimit.predict.max=100000',
+      ],
     });
     runtime = await openRuntime(config, { log: createLogger(config.log) });
     app = await createApp(runtime, 'test');
@@ -82,9 +88,15 @@ describe('acceptance: POST /v1/predict equals sdp predict (champion trained on a
         .map((line) => line.split(','))
         .map(([id, probability]) => [id, Number(probability)]),
     );
+    const headers = await bearer(runtime, 'predict');
     for (let i = 0; i < ROWS; i++) {
       const { depression: _label, ...record } = data.records[i];
-      const response = await app.inject({ method: 'POST', url: '/v1/predict', payload: record });
+      const response = await app.inject({
+        method: 'POST',
+        url: '/v1/predict',
+        headers,
+        payload: record,
+      });
       expect(response.statusCode).toBe(200);
       const body = response.json();
       expect(Math.abs(body.probability - cli.get(data.ids[i])!)).toBeLessThan(1e-9);

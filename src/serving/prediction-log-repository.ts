@@ -3,7 +3,11 @@ import type { Respondent } from '../data/record.js';
 import { GroupCommit } from '../platform/db/group-commit.js';
 import type { Database } from '../platform/db/schema.js';
 import type { PredictionLogEntry, PredictionLogSink } from './prediction-log.js';
+import { isSurveyKey, SURVEY_KEY_PREFIX } from './survey-hook.js';
 import type { PredictionRoute } from './tables.js';
+
+/** The start of the UTC day of `at`: the only time kept for what is linked to a survey response. */
+const dayOf = (at: number | Date): string => new Date(at).toISOString().slice(0, 10) + 'T00:00:00Z';
 
 /** A logged prediction as the rollout analysis reads it, with its label when one arrived. */
 export interface LoggedPrediction {
@@ -25,7 +29,8 @@ export class PredictionLogRepository implements PredictionLogSink<string> {
   /** One entry as a JSON object of its columns (see `write`). */
   encode(e: PredictionLogEntry): string {
     return JSON.stringify({
-      at: new Date(e.at).toISOString(),
+      // A survey response keeps only its UTC day; so does its prediction.
+      at: isSurveyKey(e.requestKey) ? dayOf(e.at) : new Date(e.at).toISOString(),
       model_name: e.model,
       version: e.version,
       route: e.route,
@@ -56,28 +61,48 @@ export class PredictionLogRepository implements PredictionLogSink<string> {
         latency_us integer, error text)`.execute(this.db);
   }
 
-  /** Stores a label by request key (the newest wins); concurrent calls share one commit. */
-  upsertFeedback(requestKey: string, label: 0 | 1): Promise<void> {
+  /**
+   * Stores the label of a request key, once: true when stored, false when the key already
+   * had one (a label is ground truth; a second one is refused, not a correction). Kept with
+   * the UTC day it arrived, nothing finer. Concurrent calls share one commit.
+   */
+  addFeedback(requestKey: string, label: 0 | 1): Promise<boolean> {
     return this.feedback.submit({ requestKey, label });
   }
 
   private readonly feedback = new GroupCommit(
-    async (items: { requestKey: string; label: 0 | 1 }[]): Promise<void[]> => {
-      // One statement may not update a row twice: keep each key's last label.
-      const latest = new Map(items.map((item) => [item.requestKey, item.label]));
-      await this.db
+    async (items: { requestKey: string; label: 0 | 1 }[]): Promise<boolean[]> => {
+      // The first label of each key in the batch is the one offered to the table.
+      const first = new Map<string, 0 | 1>();
+      for (const item of items)
+        if (!first.has(item.requestKey)) first.set(item.requestKey, item.label);
+      const stored = await this.db
         .insertInto('prediction_feedback')
-        .values([...latest].map(([request_key, label]) => ({ request_key, label })))
-        .onConflict((oc) =>
-          oc.column('request_key').doUpdateSet((eb) => ({
-            label: eb.ref('excluded.label'),
-            received_at: new Date(),
+        .values(
+          [...first].map(([request_key, label]) => ({
+            request_key,
+            label,
+            received_at: dayOf(Date.now()),
           })),
         )
+        .onConflict((oc) => oc.column('request_key').doNothing())
+        .returning('request_key')
         .execute();
-      return items.map(() => undefined);
+      const inserted = new Set(stored.map((row) => row.request_key));
+      return items.map((item, i) => {
+        const firstOfKey = items.findIndex((other) => other.requestKey === item.requestKey) === i;
+        return firstOfKey && inserted.has(item.requestKey);
+      });
     },
   );
+
+  /** Deletes every prediction and the label logged under a request key. */
+  async forget(requestKey: string): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      await trx.deleteFrom('prediction_log').where('request_key', '=', requestKey).execute();
+      await trx.deleteFrom('prediction_feedback').where('request_key', '=', requestKey).execute();
+    });
+  }
 
   async hasPrediction(requestKey: string): Promise<boolean> {
     const row = await this.db
@@ -105,7 +130,7 @@ export class PredictionLogRepository implements PredictionLogSink<string> {
         'f.label',
       ])
       .where('p.rollout_id', '=', rolloutId)
-      .where('p.at', '>=', since)
+      .where(sinceCondition(since, 'p'))
       .orderBy('p.id', 'desc')
       .limit(limit)
       .execute();
@@ -127,9 +152,19 @@ export class PredictionLogRepository implements PredictionLogSink<string> {
       .selectFrom('prediction_log')
       .select(['route', (eb) => eb.fn.countAll<string>().as('n')])
       .where('rollout_id', '=', rolloutId)
-      .where('at', '>=', since)
+      .where(sinceCondition(since))
       .groupBy('route')
       .execute();
     return Object.fromEntries(rows.map((row) => [row.route, Number(row.n)]));
   }
+}
+
+/**
+ * Predictions logged since `since`: survey-keyed ones carry only their day, so for them the
+ * day of `since` counts (within one rollout: they may predate its current step by hours).
+ */
+function sinceCondition(since: Date, table = 'prediction_log') {
+  const at = sql.ref(`${table}.at`);
+  const key = sql.ref(`${table}.request_key`);
+  return sql<boolean>`(${at} >= ${since} or (${key} like ${`${SURVEY_KEY_PREFIX}%`} and ${at} >= ${dayOf(since)}::timestamptz))`;
 }

@@ -170,19 +170,31 @@ export class PredictionService {
 
   /**
    * Joins the ground truth of a request (e.g. the survey's PHQ-9 label, PHQ-9 ≥ 10) to its
-   * prediction. The label is stored either way; the result says whether a prediction with
-   * that key is known (logged or still buffered).
+   * prediction, once: a key that has a label already is a conflict. The label is stored
+   * whether or not the prediction is known yet; the result says whether it is (logged or
+   * still buffered).
    */
   async recordOutcome(requestKey: string, label: 0 | 1): Promise<boolean> {
     if (label !== 0 && label !== 1)
       throw DomainError.invalid(`label must be 0 or 1, got ${String(label)}`);
     if (!requestKey || requestKey.length > 200)
       throw DomainError.invalid('requestKey must be 1–200 characters');
-    await this.deps.logRepository.upsertFeedback(requestKey, label);
+    if (!(await this.deps.logRepository.addFeedback(requestKey, label))) {
+      throw DomainError.conflict(
+        `Request key ${requestKey} has a label already; a label is recorded once and never replaced.`,
+      );
+    }
     return (
       this.deps.predictionLog.hasPending(requestKey) ||
       (await this.deps.logRepository.hasPrediction(requestKey))
     );
+  }
+
+  /** Deletes every prediction and label of a request key, including those not yet written. */
+  async forget(requestKey: string): Promise<void> {
+    this.shadowQueue = this.shadowQueue.filter((entry) => entry.requestKey !== requestKey);
+    await this.deps.predictionLog.flush();
+    await this.deps.logRepository.forget(requestKey);
   }
 
   /** Re-reads the champion alias and the open rollout and swaps in a new routing table. */

@@ -1,3 +1,4 @@
+import { NO_AUDIT, type AuditTrail } from '../platform/audit.js';
 import { randomUUID } from 'node:crypto';
 import type { AliasEvent } from '../tracking/registry-repository.js';
 import { PREVIOUS, type RegistryService } from '../tracking/registry-service.js';
@@ -49,6 +50,7 @@ export class RolloutService {
     private readonly loadModel: (model: string, version: number) => Promise<ServingModel>,
     private readonly config: ServingSettings['rollout'],
     private readonly parseInterval: (text: string) => number,
+    private readonly audit: AuditTrail = NO_AUDIT,
   ) {}
 
   async start(input: StartRolloutInput): Promise<Rollout> {
@@ -91,6 +93,13 @@ export class RolloutService {
     await this.registry.setAlias(input.model, CHALLENGER, input.challengerVersion, {
       actor: input.actor,
       reason: `${input.mode} rollout ${rollout.id} started`,
+    });
+    await this.audit.record({
+      actor: input.actor,
+      action: 'rollout.start',
+      target: rollout.id,
+      reason: null,
+      details: { model: input.model, mode: input.mode, challenger: input.challengerVersion, steps },
     });
     return rollout;
   }
@@ -147,6 +156,7 @@ export class RolloutService {
       throw DomainError.conflict('The rollout changed meanwhile; look at `sdp rollout status`');
     }
     await this.dropChallengerAlias(model, actor, `rollout ${rollout.id} aborted: ${reason}`);
+    await this.audit.record({ actor, action: 'rollout.abort', target: rollout.id, reason });
     return (await this.repository.find(rollout.id))!;
   }
 
@@ -180,11 +190,12 @@ export class RolloutService {
   }
 
   /** Resumes a paused rollout at its current step (a new window starts now). */
-  async resume(model: string): Promise<Rollout> {
+  async resume(model: string, actor: string): Promise<Rollout> {
     const rollout = await this.requireOpen(model);
     if (rollout.status !== 'paused')
       throw DomainError.conflict(`Rollout ${rollout.id} is ${rollout.status}, not paused`);
     await this.repository.transition(rollout.id, rollout, { status: 'active', reason: null });
+    await this.audit.record({ actor, action: 'rollout.resume', target: rollout.id, reason: null });
     return (await this.repository.find(rollout.id))!;
   }
 
@@ -244,6 +255,7 @@ export class RolloutService {
       });
     }
     await this.dropChallengerAlias(rollout.model, actor, `rollout ${rollout.id} ${status}`);
+    await this.audit.record({ actor, action: `rollout.${outcome}`, target: rollout.id, reason });
     return analysis;
   }
 

@@ -5,6 +5,7 @@ import type { ServingSettings } from './settings.js';
 import { DomainError } from '../errors.js';
 import { batchJson, predictionJson } from './prediction-json.js';
 import type { PredictionResult, PredictionService } from './prediction-service.js';
+import { isSurveyKey, SURVEY_KEY_PREFIX } from './survey-hook.js';
 import {
   batchRequestSchema,
   batchResponseSchema,
@@ -32,6 +33,12 @@ const isPrediction = (data: unknown): data is PredictionResult =>
 
 const errorResponses = { 400: problemSchema, 503: problemSchema };
 
+/** Survey keys are labelled by the survey alone (see survey-hook.ts). */
+const reservedKey = (field: string) =>
+  DomainError.invalid(`Request keys starting with "${SURVEY_KEY_PREFIX}" belong to the survey.`, {
+    details: [{ field, message: `must not start with "${SURVEY_KEY_PREFIX}"` }],
+  });
+
 /** POST /v1/predict, /v1/predict/batch, /v1/feedback and GET /v1/serving/status. */
 export function servingRoutes(service: PredictionService, config: ServingSettings): RouteModule {
   const keyHeader = config.requestKeyHeader;
@@ -43,6 +50,7 @@ export function servingRoutes(service: PredictionService, config: ServingSetting
         details: [{ field: `headers.${keyHeader}`, message: `1–${MAX_KEY_LENGTH} characters` }],
       });
     }
+    if (isSurveyKey(given)) throw reservedKey(`headers.${keyHeader}`);
     return given;
   };
 
@@ -50,6 +58,7 @@ export function servingRoutes(service: PredictionService, config: ServingSetting
     app.post(
       '/v1/predict',
       {
+        config: { access: 'predict' },
         serializerCompiler: predictionSerializer,
         schema: {
           tags: ['predictions'],
@@ -68,6 +77,7 @@ export function servingRoutes(service: PredictionService, config: ServingSetting
     app.post(
       '/v1/predict/batch',
       {
+        config: { access: 'predict' },
         serializerCompiler: batchSerializer,
         schema: {
           tags: ['predictions'],
@@ -90,18 +100,22 @@ export function servingRoutes(service: PredictionService, config: ServingSetting
     app.post(
       '/v1/feedback',
       {
+        config: { access: 'predict' },
         schema: {
           tags: ['predictions'],
           summary: 'Ground truth for an earlier prediction',
           description:
             'Joins a label that arrived later (e.g. PHQ-9 ≥ 10) to the prediction logged under ' +
-            '`requestKey`; the rollout analysis compares versions on these labels.',
+            '`requestKey`; the rollout analysis compares versions on these labels. One label ' +
+            'per key: a second one is refused (409), never replaces the first. Keys of survey ' +
+            'responses (`survey:…`) are labelled by the survey itself.',
           body: feedbackRequestSchema,
-          response: { 202: feedbackResponseSchema, 400: problemSchema },
+          response: { 202: feedbackResponseSchema, 400: problemSchema, 409: problemSchema },
         },
       },
       async (request, reply) => {
         const { requestKey, label } = request.body;
+        if (isSurveyKey(requestKey)) throw reservedKey('body.requestKey');
         const matched = await service.recordOutcome(requestKey, label);
         return reply.status(202).send({ requestKey, label, matched });
       },
@@ -110,6 +124,7 @@ export function servingRoutes(service: PredictionService, config: ServingSetting
     app.get(
       '/v1/serving/status',
       {
+        config: { access: 'viewer' },
         schema: {
           tags: ['predictions'],
           summary: 'Versions served, router mode and prediction-log counters',

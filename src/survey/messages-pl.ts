@@ -47,8 +47,7 @@ export const pl: Catalogue = {
       'phq-a': 'Samopoczucie (część 1 z 2)',
       'phq-b': 'Samopoczucie (część 2 z 2)',
     },
-    phqStem:
-      'Jak często w ciągu ostatnich 2 tygodni dokuczały Panu/Pani następujące problemy?',
+    phqStem: 'Jak często w ciągu ostatnich 2 tygodni dokuczały Panu/Pani następujące problemy?',
     back: 'Wstecz',
     next: 'Dalej',
     submit: 'Wyślij odpowiedzi',
@@ -176,8 +175,7 @@ export const pl: Catalogue = {
         'Poczucie niezadowolenia z siebie — lub uczucie, że jest się do niczego, albo że zawiódł/zawiodła Pan/Pani siebie lub rodzinę',
     },
     phq9_7: {
-      label:
-        'Problemy ze skupieniem się na przykład przy czytaniu gazety lub oglądaniu telewizji',
+      label: 'Problemy ze skupieniem się na przykład przy czytaniu gazety lub oglądaniu telewizji',
     },
     phq9_8: {
       label:

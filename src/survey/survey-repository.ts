@@ -111,6 +111,15 @@ export class SurveyRepository {
     });
   }
 
+  async submissionOfReceipt(receiptCode: string): Promise<string | undefined> {
+    const row = await this.db
+      .selectFrom('survey_response')
+      .select('submission_id')
+      .where('receipt_code', '=', receiptCode)
+      .executeTakeFirst();
+    return row?.submission_id;
+  }
+
   /** Deletes the response with this receipt code; false when there is none. */
   async deleteByReceipt(receiptCode: string): Promise<boolean> {
     const result = await this.db

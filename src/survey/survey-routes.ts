@@ -40,6 +40,7 @@ export function surveyRoutes(service: SurveyService, settings: SurveySettings): 
     app.post(
       '/v1/survey/responses',
       {
+        config: { access: 'public' },
         bodyLimit: settings.bodyLimitBytes,
         // Validation happens in the handler (localized, same code as the form); the schema is
         // kept for the OpenAPI document.
@@ -87,6 +88,8 @@ export function surveyRoutes(service: SurveyService, settings: SurveySettings): 
     app.delete(
       '/v1/survey/responses/:receiptCode',
       {
+        // The receipt code is the respondent's only key to their answers: never logged.
+        config: { access: 'public', secretPath: true },
         schema: {
           tags: ['survey'],
           summary: 'Delete your own response with its receipt code',

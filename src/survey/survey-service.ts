@@ -23,6 +23,12 @@ export interface ResponseStoredEvent {
  */
 export type OnResponseStored = (event: ResponseStoredEvent) => Promise<void>;
 
+/**
+ * Called before a response is deleted, to delete what was derived from it (its prediction
+ * and label). A failure leaves the response in place, so the deletion can be tried again.
+ */
+export type OnResponseDeleted = (submissionId: string) => Promise<void>;
+
 export type SubmitOutcome =
   | { status: 'created' | 'replayed'; receiptCode: string; phq9: Phq9Score }
   /** The submission id was used before with other answers. */
@@ -33,6 +39,7 @@ export interface SurveyServiceOptions {
   maxUnansweredShare: number;
   log: Logger;
   onResponseStored?: OnResponseStored;
+  onResponseDeleted?: OnResponseDeleted;
   /** Today's UTC day, `YYYY-MM-DD`: the only time stored with a response. */
   today?: () => string;
 }
@@ -100,10 +107,18 @@ export class SurveyService {
     await Promise.all(this.scoring);
   }
 
-  /** Deletes the response a receipt code belongs to; false when the code matches none. */
+  /**
+   * Deletes the response a receipt code belongs to, and first what was derived from it
+   * (`onResponseDeleted`); false when the code matches none.
+   */
   async deleteResponse(receiptCode: string): Promise<boolean> {
     const code = normaliseReceiptCode(receiptCode);
     if (!RECEIPT_CODE_PATTERN.test(code)) return false;
+    const submissionId = await this.options.repository.submissionOfReceipt(code);
+    if (submissionId === undefined) return false;
+    // Its scoring may still be running: let it finish, so nothing is logged after the delete.
+    await this.drain();
+    await this.options.onResponseDeleted?.(submissionId);
     return this.options.repository.deleteByReceipt(code);
   }
 

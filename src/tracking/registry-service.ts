@@ -1,3 +1,4 @@
+import { NO_AUDIT, type AuditTrail } from '../platform/audit.js';
 import type { Transaction } from 'kysely';
 import type { BlobStore } from '../platform/blobs/index.js';
 import type { Database } from '../platform/db/schema.js';
@@ -68,6 +69,7 @@ export class RegistryService {
     private readonly registry: RegistryRepository,
     private readonly runs: RunRepository,
     private readonly blobs: BlobStore,
+    private readonly audit: AuditTrail = NO_AUDIT,
   ) {}
 
   /**
@@ -160,6 +162,16 @@ export class RegistryService {
         );
       }
       events.push(await this.moveAlias(trx, model, alias, version, current, { actor, reason }));
+      await this.audit.record(
+        {
+          actor,
+          action: 'alias.set',
+          target: `${model}@${alias}`,
+          reason,
+          details: { from: current ?? null, to: version },
+        },
+        trx,
+      );
       return {
         model,
         alias,
@@ -204,6 +216,16 @@ export class RegistryService {
         actor,
         reason,
       });
+      await this.audit.record(
+        {
+          actor,
+          action: 'alias.delete',
+          target: `${model}@${alias}`,
+          reason,
+          details: { from: current },
+        },
+        trx,
+      );
       return {
         model,
         alias,

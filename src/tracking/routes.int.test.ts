@@ -1,6 +1,9 @@
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseBackends } from '../../test/harness/backends.js';
+import { identity, type Role } from '../access/roles.js';
+import { DomainError } from '../errors.js';
+import type { AccessControl } from '../platform/http/route-policy.js';
 import { createHttpServer, type App } from '../platform/http/server.js';
 import type { RunId } from './ids.js';
 import { trackingRoutes } from './routes.js';
@@ -12,13 +15,29 @@ import {
 
 const log = pino({ level: 'silent' });
 
+/**
+ * Callers for these tests: `x-role` names the role (default viewer), `x-name` the token;
+ * src/access does it for real.
+ */
+const headerIdentity: AccessControl = {
+  prefixes: [],
+  securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer' } },
+  authorize(request, _reply, policy) {
+    const role = (request.headers['x-role'] ?? 'viewer') as Role;
+    request.caller = identity('token', 'id', String(request.headers['x-name'] ?? 'vic'), role);
+    if (policy !== 'public' && !request.caller?.may(policy))
+      throw DomainError.forbidden('not allowed');
+  },
+};
+const operator = { 'x-role': 'operator', 'x-name': 'ana' };
+const viewer = { 'x-role': 'viewer', 'x-name': 'vic' };
+
 // The routes only translate; PGlite alone keeps this file quick (services are tested on both).
 const embedded = databaseBackends.find((backend) => backend.name === 'embedded')!;
 
 describe('tracking routes', () => {
   let fx: TrackingFixture;
   let open: App;
-  let locked: App;
   let model: string;
   let experiment: string;
   let runId: RunId;
@@ -28,12 +47,8 @@ describe('tracking routes', () => {
     open = await createHttpServer({
       log,
       version: '0.0.0',
-      routes: [trackingRoutes(fx, { allowAliasChanges: true })],
-    });
-    locked = await createHttpServer({
-      log,
-      version: '0.0.0',
-      routes: [trackingRoutes(fx, { allowAliasChanges: false })],
+      access: headerIdentity,
+      routes: [trackingRoutes(fx)],
     });
 
     experiment = uniqueName('exp');
@@ -67,7 +82,6 @@ describe('tracking routes', () => {
   });
   afterAll(async () => {
     await open?.close();
-    await locked?.close();
     await fx?.cleanup();
   });
 
@@ -144,11 +158,12 @@ describe('tracking routes', () => {
     expect((await open.inject({ url: `/v1/models/${model}/versions/zero` })).statusCode).toBe(400);
   });
 
-  it('moves an alias when allowed, audited with the given actor', async () => {
+  it('moves an alias for an operator, audited with the caller as actor', async () => {
     const response = await open.inject({
       method: 'PUT',
       url: `/v1/models/${model}/aliases/champion`,
-      payload: { version: 2, reason: 'better auc', actor: 'ana' },
+      headers: operator,
+      payload: { version: 2, reason: 'better auc' },
     });
     expect(response.statusCode).toBe(200);
     expect(response.json()).toMatchObject({ fromVersion: 1, toVersion: 2, changed: true });
@@ -156,21 +171,28 @@ describe('tracking routes', () => {
     const history = (await open.inject({ url: `/v1/models/${model}/aliases/history` })).json()
       .events;
     expect(history.slice(0, 2)).toMatchObject([
-      { alias: 'champion', fromVersion: 1, toVersion: 2, actor: 'ana', reason: 'better auc' },
-      { alias: 'previous', fromVersion: null, toVersion: 1, actor: 'ana' },
+      { alias: 'champion', fromVersion: 1, toVersion: 2, actor: 'token:ana', reason: 'better auc' },
+      { alias: 'previous', fromVersion: null, toVersion: 1, actor: 'token:ana' },
     ]);
 
-    const defaultActor = await open.inject({
+    // The body cannot claim another actor.
+    const claimed = await open.inject({
       method: 'PUT',
       url: `/v1/models/${model}/aliases/challenger`,
-      payload: { version: 1, reason: 'shadow test' },
+      headers: operator,
+      payload: { version: 1, reason: 'shadow test', actor: 'someone-else' },
     });
-    expect(defaultActor.json().events[0].actor).toBe('api');
+    expect(claimed.statusCode).toBe(400);
   });
 
   it('rejects bad alias changes: 400 for bad input, 404 for a missing version', async () => {
     const put = (alias: string, payload: object) =>
-      open.inject({ method: 'PUT', url: `/v1/models/${model}/aliases/${alias}`, payload });
+      open.inject({
+        method: 'PUT',
+        url: `/v1/models/${model}/aliases/${alias}`,
+        headers: operator,
+        payload,
+      });
     const noReason = await put('challenger', { version: 1 });
     expect(noReason.statusCode).toBe(400);
     expect(noReason.json().errors.map((e: { field: string }) => e.field)).toContain('body.reason');
@@ -181,29 +203,24 @@ describe('tracking routes', () => {
     expect(missing.json().detail).toContain('versions: 1–2');
   });
 
-  it('refuses alias changes with 403 unless configuration allows them', async () => {
+  it('refuses alias changes to a viewer with 403, before looking at the body', async () => {
     const before = (await fx.registry.getModel(model)).aliases;
-    const response = await locked.inject({
-      method: 'PUT',
-      url: `/v1/models/${model}/aliases/champion`,
-      payload: { version: 1, reason: 'sneaky' },
-    });
+    const put = (payload: object) =>
+      open.inject({
+        method: 'PUT',
+        url: `/v1/models/${model}/aliases/champion`,
+        headers: viewer,
+        payload,
+      });
+    const response = await put({ version: 1, reason: 'sneaky' });
     expect(response.statusCode).toBe(403);
     expect(response.headers['content-type']).toContain('application/problem+json');
     expect(response.json()).toMatchObject({ status: 403, title: 'Forbidden' });
-    expect(response.json().detail).toContain('registry.allowAliasChanges');
-    // Even an invalid body gets the 403, not a validation error.
-    expect(
-      (
-        await locked.inject({
-          method: 'PUT',
-          url: `/v1/models/${model}/aliases/champion`,
-          payload: {},
-        })
-      ).statusCode,
-    ).toBe(403);
+    expect((await put({})).statusCode).toBe(403);
     expect((await fx.registry.getModel(model)).aliases).toEqual(before);
-    expect((await locked.inject({ url: `/v1/models/${model}` })).statusCode).toBe(200);
+    expect((await open.inject({ url: `/v1/models/${model}`, headers: viewer })).statusCode).toBe(
+      200,
+    );
   });
 
   it('describes every route and its schemas in the OpenAPI document', async () => {
@@ -230,6 +247,8 @@ describe('tracking routes', () => {
       ]),
     );
     expect(document.components.schemas.ModelVersion.examples).toHaveLength(1);
-    expect(document.paths['/v1/models/{name}/aliases/{alias}'].put.responses).toHaveProperty('403');
+    const put = document.paths['/v1/models/{name}/aliases/{alias}'].put;
+    expect(put.responses).toHaveProperty('403');
+    expect(put.security).toEqual([{ bearerAuth: [] }]);
   });
 });

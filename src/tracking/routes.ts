@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { problemSchema } from '../platform/http/problem.js';
+import { actorOf } from '../platform/http/route-policy.js';
 import type { App, RouteModule } from '../platform/http/server.js';
 import type { RegistryService } from './registry-service.js';
 import type { TrackingService } from './tracking-service.js';
-import { DomainError } from '../errors.js';
 import type { RunId } from './ids.js';
 import type { RunStatus } from './tables.js';
 import {
@@ -21,32 +21,26 @@ import {
   setAliasBodySchema,
 } from './schemas.js';
 
-export interface TrackingRouteOptions {
-  /** `registry.allowAliasChanges`: without it, PUT on an alias answers 403. */
-  allowAliasChanges: boolean;
-}
-
-/** Who an alias change is attributed to when the request names nobody (until admin tokens exist). */
-const DEFAULT_API_ACTOR = 'api';
+const read = { access: 'viewer' } as const;
 
 const errors = { 400: problemSchema, 404: problemSchema };
 
 /**
- * Read access to runs and the registry under /v1, and alias changes when configuration
- * allows them.
+ * Runs and the registry under /v1: reading for viewers, alias changes for operators.
  *
  * @example
- * createHttpServer({ log, version, routes: [trackingRoutes(services, { allowAliasChanges: false })] });
+ * createHttpServer({ log, version, routes: [trackingRoutes(services)] });
  */
-export function trackingRoutes(
-  services: { tracking: TrackingService; registry: RegistryService },
-  options: TrackingRouteOptions,
-): RouteModule {
+export function trackingRoutes(services: {
+  tracking: TrackingService;
+  registry: RegistryService;
+}): RouteModule {
   const { tracking, registry } = services;
   return (app: App) => {
     app.get(
       '/v1/runs',
       {
+        config: read,
         schema: {
           tags: ['tracking'],
           summary: 'List runs, newest first',
@@ -74,6 +68,7 @@ export function trackingRoutes(
     app.get(
       '/v1/runs/:id',
       {
+        config: read,
         schema: {
           tags: ['tracking'],
           summary: 'One run with its params, latest metrics and artifacts',
@@ -94,6 +89,7 @@ export function trackingRoutes(
     app.get(
       '/v1/models',
       {
+        config: read,
         schema: {
           tags: ['registry'],
           summary: 'List registered models with their version counts and aliases',
@@ -106,6 +102,7 @@ export function trackingRoutes(
     app.get(
       '/v1/models/:name',
       {
+        config: read,
         schema: {
           tags: ['registry'],
           summary: 'A registered model with all its versions',
@@ -119,6 +116,7 @@ export function trackingRoutes(
     app.get(
       '/v1/models/:name/versions/:version',
       {
+        config: read,
         schema: {
           tags: ['registry'],
           summary: 'One version of a model',
@@ -132,6 +130,7 @@ export function trackingRoutes(
     app.get(
       '/v1/models/:name/aliases/history',
       {
+        config: read,
         schema: {
           tags: ['registry'],
           summary: 'Every alias change of a model, newest first (the audit log)',
@@ -148,30 +147,21 @@ export function trackingRoutes(
     app.put(
       '/v1/models/:name/aliases/:alias',
       {
+        config: { access: 'operator' },
         schema: {
           tags: ['registry'],
           summary: 'Point an alias at a version (moving champion keeps the old one as previous)',
-          description:
-            'Audited with actor and reason. Refused with 403 unless the server runs with ' +
-            '`registry.allowAliasChanges=true`.',
+          description: 'Audited with the caller as actor and the reason given.',
           params: z.object({ name: modelNameParam, alias: aliasParam }),
           body: setAliasBodySchema,
-          response: { 200: aliasChangeSchema, ...errors, 403: problemSchema, 409: problemSchema },
-        },
-        // Before validation, so a disabled endpoint says so whatever the body holds.
-        preValidation: async () => {
-          if (!options.allowAliasChanges) {
-            throw DomainError.forbidden(
-              'Alias changes are disabled on this server (registry.allowAliasChanges=false); use `sdp models alias set`.',
-            );
-          }
+          response: { 200: aliasChangeSchema, ...errors, 409: problemSchema },
         },
       },
       async (request) => {
         const { name, alias } = request.params;
-        const { version, reason, actor } = request.body;
+        const { version, reason } = request.body;
         return registry.setAlias(name, alias, version, {
-          actor: actor ?? DEFAULT_API_ACTOR,
+          actor: actorOf(request),
           reason,
         });
       },

@@ -251,10 +251,9 @@ export const setAliasBodySchema = z
   .strictObject({
     version: z.number().int().min(1),
     reason: z.string().trim().min(1).max(1000),
-    actor: z.string().trim().min(1).max(100).optional(),
   })
   .meta({
     id: 'SetAliasRequest',
     description: 'Point an alias at a version; the reason goes to the audit log',
-    examples: [{ version: 3, reason: 'AUC +0.02 on the May holdout', actor: 'ana' }],
+    examples: [{ version: 3, reason: 'AUC +0.02 on the May holdout' }],
   });

@@ -1,3 +1,4 @@
+import { redactUrls } from '../platform/redact-url.js';
 import { createHash } from 'node:crypto';
 import type { BlobBody, BlobStore } from '../platform/blobs/index.js';
 import { validateBlobKey } from '../platform/blobs/index.js';
@@ -267,6 +268,8 @@ export class TrackingService {
     ]);
     return {
       ...run,
+      // Recorded redacted since; runs from before may still hold a URL's credentials.
+      config: redactUrls(run.config),
       metrics: summaries.get(run.id) ?? [],
       artifacts,
       ...(series ? { series } : {}),

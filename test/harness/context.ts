@@ -34,3 +34,19 @@ export function testRedis(): { url: string; prefix: string } {
 export function testS3(): { endpoint: string; bucket: string; prefix: string } {
   return { endpoint: inject('s3Endpoint'), bucket: inject('s3Bucket'), prefix: uniqueName() };
 }
+
+/** Headers with a new API token of `role`, for requests to the HTTP app of a test runtime. */
+export async function bearer(
+  runtime: {
+    access: {
+      createToken(input: { name: string; role: never }, actor: string): Promise<{ token: string }>;
+    };
+  },
+  role: 'viewer' | 'operator' | 'admin' | 'predict',
+): Promise<{ authorization: string }> {
+  const { token } = await runtime.access.createToken(
+    { name: `test-${role}-${randomBytes(3).toString('hex')}`, role: role as never },
+    'test',
+  );
+  return { authorization: `Bearer ${token}` };
+}

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,6 +11,8 @@ export const SDP_BIN = path.join(REPO_ROOT, 'bin', 'sdp.js');
 
 export interface SdpProcess {
   url: string;
+  /** Headers with the admin token the process was started with (SDP_ADMIN_TOKEN_FILE). */
+  admin: { authorization: string };
   child: ChildProcess;
   /** Everything the process wrote so far (stdout and stderr). */
   output(): string;
@@ -43,10 +46,15 @@ export async function startSdp(
   const port = await freePort();
   // A data directory given by the caller outlives the process (for restart tests).
   const dataDir = options.dataDir ?? mkdtempSync(path.join(tmpdir(), 'sdp-e2e-'));
+  // Every process starts with a known admin token, given as production would give it: a file.
+  const adminToken = `sdp_${randomBytes(32).toString('base64url')}`;
+  const tokenFile = path.join(mkdtempSync(path.join(tmpdir(), 'sdp-admin-')), 'admin-token');
+  writeFileSync(tokenFile, `${adminToken}\n`, { mode: 0o600 });
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     SDP_DATA_DIR: dataDir,
     PORT: String(port),
+    SDP_ADMIN_TOKEN_FILE: tokenFile,
     ...options.env,
   };
   for (const name of ['DATABASE_URL', 'REDIS_URL', 'SDP_BLOBS_URL']) {
@@ -87,6 +95,7 @@ export async function startSdp(
 
   return {
     url,
+    admin: { authorization: `Bearer ${adminToken}` },
     child,
     output: () => output,
     stop: (signal = 'SIGTERM') =>

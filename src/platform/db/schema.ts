@@ -1,3 +1,4 @@
+import type { AccessTables } from '../../access/tables.js';
 import type { DatasetTables } from '../../data/tables.js';
 import type { SurveyTables } from '../../survey/tables.js';
 import type { JobTables } from '../queue/tables.js';
@@ -10,4 +11,11 @@ import type { TuningTables } from '../../tuning/tables.js';
  * code and adds them here, so the repositories of one domain never reach into another's.
  */
 export interface Database
-  extends JobTables, DatasetTables, TrackingTables, ServingTables, TuningTables, SurveyTables {}
+  extends
+    JobTables,
+    DatasetTables,
+    TrackingTables,
+    ServingTables,
+    TuningTables,
+    SurveyTables,
+    AccessTables {}

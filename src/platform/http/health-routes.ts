@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { App } from './server.js';
+import './route-policy.js';
 
 /** A dependency whose reachability decides readiness: the database, queue or object store. */
 export interface ReadinessCheck {
@@ -20,17 +21,25 @@ const checkResult = z.object({
 });
 
 const readiness = z
-  .object({ status: z.enum(['ready', 'unavailable']), checks: z.record(z.string(), checkResult) })
+  .object({
+    status: z.enum(['ready', 'unavailable']),
+    /** Only for a caller with the viewer role: where each backend is says much about a site. */
+    checks: z.record(z.string(), checkResult).optional(),
+  })
   .meta({ id: 'Readiness' });
 
 const PING_TIMEOUT_MS = 3000;
 
-/** /healthz (the process is alive) and /readyz (every dependency answers). */
+/**
+ * /healthz (the process is alive) and /readyz (every dependency answers), both public for
+ * probes; /readyz names the backends and their errors only to a viewer.
+ */
 export function healthRoutes(checks: ReadinessCheck[]) {
   return (app: App) => {
     app.get(
       '/healthz',
       {
+        config: { access: 'public' },
         schema: {
           tags: ['health'],
           summary: 'Liveness: the process is up',
@@ -43,18 +52,23 @@ export function healthRoutes(checks: ReadinessCheck[]) {
     app.get(
       '/readyz',
       {
+        config: { access: 'public' },
         schema: {
           tags: ['health'],
           summary: 'Readiness: database, queue and object store reachable',
+          description:
+            'Each check (backend, location, error) is shown to a caller with the viewer role.',
           response: { 200: readiness, 503: readiness },
         },
       },
-      async (_request, reply) => {
+      async (request, reply) => {
         const results = await Promise.all(checks.map(runCheck));
         const ready = results.every((result) => result.status === 'ok');
         return reply.status(ready ? 200 : 503).send({
           status: ready ? 'ready' : 'unavailable',
-          checks: Object.fromEntries(checks.map((check, i) => [check.name, results[i]])),
+          ...(request.caller?.may('viewer')
+            ? { checks: Object.fromEntries(checks.map((check, i) => [check.name, results[i]])) }
+            : {}),
         });
       },
     );

@@ -8,6 +8,7 @@ export const STATUS_OF_KIND: Record<ErrorKind, number> = {
   invalid: 400,
   not_found: 404,
   conflict: 409,
+  unauthenticated: 401,
   forbidden: 403,
   rate_limited: 429,
   unavailable: 503,

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { waitFor } from '../../../test/harness/wait-for.js';
 import { healthRoutes } from './health-routes.js';
 import { DomainError } from '../../errors.js';
+import type { AccessControl } from './route-policy.js';
 import { createHttpServer } from './server.js';
 
 const log = pino({ level: 'silent' });
@@ -28,10 +29,23 @@ const connectionsOf = (app: {
     app.server.getConnections((error, count) => (error ? reject(error) : resolve(count))),
   );
 
+const open = { access: 'public' } as const;
+
+/** Access control for these tests: an `x-viewer` header makes the caller a viewer. */
+const viewerHeader: AccessControl = {
+  prefixes: [],
+  securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer' } },
+  authorize(request) {
+    if (request.headers['x-viewer'])
+      request.caller = { actor: 'test:viewer', may: (policy) => policy !== 'admin' };
+  },
+};
+
 async function testServer() {
   return createHttpServer({
     log,
     version: '9.9.9',
+    access: viewerHeader,
     routes: [
       healthRoutes([
         { name: 'database', kind: 'postgres', location: 'postgres://h/db', ping: async () => {} },
@@ -46,6 +60,7 @@ async function testServer() {
         app.post(
           '/echo',
           {
+            config: open,
             schema: {
               body: z.strictObject({ age: z.number().int().min(15), name: z.string().max(5) }),
             },
@@ -54,12 +69,13 @@ async function testServer() {
         );
         app.get<{ Params: { id: string }; Querystring: Record<string, string> }>(
           '/items/:id',
+          { config: open },
           async (request) => ({ id: request.params.id, query: request.query }),
         );
-        app.get('/conflict', async () => {
+        app.get('/conflict', { config: open }, async () => {
           throw DomainError.conflict('already there');
         });
-        app.get('/crash', async () => {
+        app.get('/crash', { config: open }, async () => {
           throw new Error('secret internal detail');
         });
       },
@@ -127,7 +143,7 @@ describe('HTTP server', async () => {
       version: 'test',
       routes: [
         (server) => {
-          server.get('/ping', async () => ({ ok: true }));
+          server.get('/ping', { config: open }, async () => ({ ok: true }));
           server.addHook('preClose', (done) => {
             closeBegan();
             done();
@@ -163,7 +179,7 @@ describe('HTTP server', async () => {
       version: 'test',
       routes: [
         (server) => {
-          server.get('/slow', async () => {
+          server.get('/slow', { config: open }, async () => {
             entered();
             await gate;
             return { ok: true };
@@ -184,14 +200,31 @@ describe('HTTP server', async () => {
     expect(received()).toMatch(/\r\nconnection: close\r\n/i);
   });
 
+  it('refuses to register a route that declares no access policy', async () => {
+    await expect(
+      createHttpServer({
+        log,
+        version: 'test',
+        routes: [(server) => void server.get('/forgotten', async () => ({ open: 'by omission' }))],
+      }).then((server) => server.ready()),
+    ).rejects.toThrow(/GET \/forgotten declares no access policy/);
+  });
+
   it('answers liveness', async () => {
     const response = await app.inject({ method: 'GET', url: '/healthz' });
     expect(response.statusCode).toBe(200);
     expect(response.json()).toEqual({ status: 'ok' });
   });
 
-  it('reports readiness per dependency and 503 when one fails', async () => {
-    const response = await app.inject({ method: 'GET', url: '/readyz' });
+  it('reports readiness per dependency to a viewer, and 503 when one fails', async () => {
+    const anonymous = await app.inject({ method: 'GET', url: '/readyz' });
+    expect(anonymous.statusCode).toBe(503);
+    expect(anonymous.json()).toEqual({ status: 'unavailable' });
+    const response = await app.inject({
+      method: 'GET',
+      url: '/readyz',
+      headers: { 'x-viewer': '1' },
+    });
     expect(response.statusCode).toBe(503);
     const body = response.json();
     expect(body.status).toBe('unavailable');
@@ -283,7 +316,7 @@ describe('request logs', () => {
       version: 'test',
       routes: [
         (app) => {
-          app.get('/forms', async (request) => {
+          app.get('/forms', { config: open }, async (request) => {
             request.log.info({ step: 1 }, 'object and message');
             request.log.info('message only %s', 'formatted');
             request.log.warn(new Error('an error'), 'error and message');
@@ -291,7 +324,7 @@ describe('request logs', () => {
             request.log.child({ part: 'child' }).info('from a child');
             return { ok: true };
           });
-          app.get('/crash', async () => {
+          app.get('/crash', { config: open }, async () => {
             throw new Error('boom');
           });
         },

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import helmet from '@fastify/helmet';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { LogController } from 'fastify';
+import Fastify, { LogController, type FastifyRequest } from 'fastify';
 import {
   jsonSchemaTransform,
   jsonSchemaTransformObject,
@@ -13,7 +14,13 @@ import type { Logger } from '../log/logger.js';
 import type { Metrics } from '../metrics.js';
 import { compileFastParser } from '../schema-check.js';
 import { DomainError } from '../../errors.js';
-import { sendProblem } from './problem.js';
+import { problemSchema, sendProblem } from './problem.js';
+import {
+  resolvePolicy,
+  type AccessControl,
+  type RouteAccess,
+  type RoutePolicy,
+} from './route-policy.js';
 import { findUnstorableText, STORABLE_TEXT_MESSAGE } from '../text.js';
 
 /** What a request that arrives during shutdown is told (a restart takes a few seconds). */
@@ -45,9 +52,12 @@ const fastValidatorCompiler: typeof validatorCompiler = (route) => {
   };
 };
 
-function createBaseServer(log: Logger) {
+function createBaseServer(log: Logger, trustProxy: TrustProxy) {
   return Fastify({
     loggerInstance: log,
+    // Off unless configured: X-Forwarded-For from anyone else would let a client pick the
+    // address that the rate limits see.
+    trustProxy,
     // Keep a caller's request id (from a proxy or client) when it is sane, so one id follows
     // a request through every log line; otherwise make one.
     genReqId: (request) => {
@@ -68,12 +78,26 @@ function createBaseServer(log: Logger) {
   }).withTypeProvider<ZodTypeProvider>();
 }
 
+/** `server.trustProxy`: false, true (any proxy), or comma-separated addresses/CIDRs. */
+export type TrustProxy = boolean | string;
+
 export interface ServerOptions {
   log: Logger;
   version: string;
   routes: RouteModule[];
   /** Observed per request, and served at GET /metrics for Prometheus. */
   metrics?: Metrics;
+  /**
+   * Who may call what. Every route declares a policy either way (registering one without
+   * fails); without `access` they are not enforced — for tests of single route modules.
+   */
+  access?: AccessControl;
+  /** Policies of the routes this module adds itself: /docs and /openapi.json, /metrics. */
+  docsPolicy?: RoutePolicy;
+  metricsPolicy?: RoutePolicy;
+  trustProxy?: TrustProxy;
+  /** Installed before any route (hooks that must see every route, e.g. rate limits). */
+  plugins?: RouteModule[];
 }
 
 /**
@@ -86,8 +110,31 @@ export async function createHttpServer({
   version,
   routes,
   metrics,
+  access,
+  docsPolicy = 'public',
+  metricsPolicy = 'viewer',
+  trustProxy = false,
+  plugins = [],
 }: ServerOptions): Promise<App> {
-  const app = createBaseServer(log);
+  const app = createBaseServer(log, trustProxy);
+  const prefixes = [{ prefix: '/docs', policy: () => docsPolicy }, ...(access?.prefixes ?? [])];
+  const policies: RouteAccess[] = [];
+  app.decorate('routePolicies', () => policies);
+  app.addHook('onRoute', (route) => {
+    const method = [route.method].flat().join(',');
+    const policy = resolvePolicy(route.config?.access, method, route.url, prefixes);
+    if (!policy)
+      throw new Error(`Route ${method} ${route.url} declares no access policy (config.access).`);
+    route.config = { ...route.config, access: policy };
+    policies.push({ method, url: route.url, policy });
+    if (access && policy !== 'public' && route.schema && !route.schema.hide) {
+      route.schema = {
+        ...route.schema,
+        security: Object.keys(access.securitySchemes).map((name) => ({ [name]: [] })),
+        response: { 401: problemSchema, 403: problemSchema, ...(route.schema.response as object) },
+      };
+    }
+  });
   app.setValidatorCompiler(fastValidatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler((error, request, reply) => sendProblem(error as Error, request, reply));
@@ -110,9 +157,30 @@ export async function createHttpServer({
       }),
     );
   });
+  if (access) {
+    app.addHook('onRequest', (request, reply, done) => {
+      const policy = request.routeOptions.config.access;
+      // No policy: no route matched; the not-found answer is the same for everyone.
+      if (!policy) return done();
+      // Answered by the access control itself (a redirect): the hook chain stops there.
+      const next = () => (reply.sent ? undefined : done());
+      // A refusal is answered here, not through the route's error handler: a plugin's own
+      // (bull-board's) would turn it into a 500.
+      const refuse = (error: Error) => void sendProblem(error, request, reply);
+      try {
+        const pending = access.authorize(request, reply, policy);
+        if (pending) pending.then(next, refuse);
+        else next();
+      } catch (error) {
+        refuse(error as Error);
+      }
+    });
+  }
   app.addHook('preValidation', (request, _reply, done) => done(unstorableTextError(request)));
   app.addHook('onSend', (request, reply, payload, done) => {
     reply.header('x-request-id', request.id);
+    // Only over TLS (a browser ignores it otherwise, and it would pin plain-HTTP test hosts).
+    if (request.protocol === 'https') reply.header('strict-transport-security', HSTS);
     // A keep-alive connection busy when close began would stay open, idle, after this answer
     // (Node closes only the connections idle at that moment), and close would wait for it.
     if (closing) reply.header('connection', 'close');
@@ -133,15 +201,38 @@ export async function createHttpServer({
       request.log.info(
         {
           'http.request.method': request.method,
-          'url.path': request.url,
+          'url.path': loggedUrl(request),
           'http.response.status_code': reply.statusCode,
           'event.duration': Math.round(reply.elapsedTime * 1e6),
         },
-        `${request.method} ${request.url} ${reply.statusCode}`,
+        `${request.method} ${loggedUrl(request)} ${reply.statusCode}`,
       );
     }
     done();
   });
+
+  // Security headers on every answer. The policy admits this server and nothing else: the
+  // browser refuses any third-party request (CDN, fonts, analytics) even if one crept in.
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'none'"],
+        upgradeInsecureRequests: null,
+      },
+    },
+    // Set above, only over TLS.
+    strictTransportSecurity: false,
+    referrerPolicy: { policy: 'no-referrer' },
+  });
+  for (const register of plugins) await register(app);
 
   await app.register(swagger, {
     openapi: {
@@ -153,20 +244,36 @@ export async function createHttpServer({
           'Model scores are screening aids, never a diagnosis.',
         version,
       },
+      ...(access ? { components: { securitySchemes: access.securitySchemes as never } } : {}),
     },
     transform: jsonSchemaTransform,
     transformObject: jsonSchemaTransformObject,
   });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
-  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  // The docs UI sets its own policy (hashes of its inline parts); framing stays forbidden.
+  await app.register(swaggerUi, {
+    routePrefix: '/docs',
+    staticCSP: true,
+    transformStaticCSP: (header) => `${header}; frame-ancestors 'none'`,
+  });
+  app.get('/openapi.json', { schema: { hide: true }, config: { access: docsPolicy } }, async () =>
+    app.swagger(),
+  );
   if (metrics) {
-    app.get('/metrics', { schema: { hide: true } }, async (_request, reply) =>
+    const config = { access: metricsPolicy };
+    app.get('/metrics', { schema: { hide: true }, config }, async (_request, reply) =>
       reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()),
     );
   }
 
   for (const register of routes) await register(app);
   return app;
+}
+
+const HSTS = 'max-age=31536000; includeSubDomains';
+
+/** The path as logged: a route whose path holds a secret shows its template instead. */
+function loggedUrl(request: FastifyRequest): string {
+  return request.routeOptions.config.secretPath ? (request.routeOptions.url ?? '') : request.url;
 }
 
 /**

@@ -7,6 +7,8 @@ import * as tuning from './0005-tuning.js';
 import * as survey from './0006-survey.js';
 import * as lighterPredictionLog from './0007-lighter-prediction-log.js';
 import * as runOwnership from './0008-run-ownership.js';
+import * as access from './0009-access.js';
+import * as surveyPredictionAnonymity from './0010-survey-prediction-anonymity.js';
 
 /**
  * All migrations in order. Names sort in the order they must run; a released migration is
@@ -21,4 +23,6 @@ export const migrations: Record<string, Migration> = {
   '0006-survey': survey,
   '0007-lighter-prediction-log': lighterPredictionLog,
   '0008-run-ownership': runOwnership,
+  '0009-access': access,
+  '0010-survey-prediction-anonymity': surveyPredictionAnonymity,
 };
