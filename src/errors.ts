@@ -62,7 +62,13 @@ export class DomainError extends Error {
     message: string,
     options: DomainErrorOptions = {},
   ) {
+    // No stack trace: a domain error is an expected outcome that speaks through its message
+    // (and its cause's stack, if any), and capturing one cost a tenth of a rate-limited
+    // request (docs/benchmarks.md).
+    const stackTraceLimit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    Error.stackTraceLimit = stackTraceLimit;
     this.details = options.details ?? [];
     this.code = options.code;
     this.retryAfterSeconds = options.retryAfterSeconds;

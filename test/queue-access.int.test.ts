@@ -21,6 +21,8 @@ describe('acceptance: the job queue is not an API', () => {
   let app: App;
   let dataDir: string;
   let queues: string;
+  /** A second API process over the same database and Redis. */
+  let second: { runtime: QueueRuntime; app: App };
 
   beforeAll(async () => {
     dataDir = mkdtempSync(path.join(tmpdir(), 'sdp-queue-access-'));
@@ -32,13 +34,19 @@ describe('acceptance: the job queue is not an API', () => {
         `queue.url=${redis.url}`,
         `queue.prefix=${redis.prefix}`,
         `dataDir=${dataDir}`,
+        'access.rateLimit.predict.max=4',
+        'access.rateLimit.predict.windowMs=60000',
       ],
     });
     runtime = await openRuntime(config, { log: pino({ level: 'silent' }), queue: true });
     app = await createApp(runtime, 'test');
+    const other = await openRuntime(config, { log: pino({ level: 'silent' }), queue: true });
+    second = { runtime: other, app: await createApp(other, 'test') };
     queues = `/admin/queues/api/queues`;
   });
   afterAll(async () => {
+    await second?.app.close();
+    await second?.runtime.close();
     await app?.close();
     await runtime?.close();
     rmSync(dataDir, { recursive: true, force: true });
@@ -112,5 +120,23 @@ describe('acceptance: the job queue is not an API', () => {
       handlers.train({ type: 'train', dataset: secret, overrides: [] }, ctx),
     ).catch((error: Error) => error);
     expect(train).toMatchObject({ kind: 'not_found' });
+  });
+
+  it("counts a token's requests across API processes (the limits live in Redis)", async () => {
+    const headers = await bearer(runtime, 'predict');
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      const target = i % 2 === 0 ? app : second.app;
+      const response = await target.inject({
+        method: 'POST',
+        url: '/v1/predict',
+        headers,
+        payload: {},
+      });
+      statuses.push(response.statusCode);
+    }
+    // Four in all may pass (no champion: 503, or 400 for the empty record), then 429 on either.
+    expect(statuses.slice(0, 4)).not.toContain(429);
+    expect(statuses.slice(4)).toEqual([429, 429]);
   });
 });

@@ -94,7 +94,15 @@ export async function ensureAdminCredentials(runtime: Runtime): Promise<string |
       );
     }
     if (!(await access.hasToken(token))) {
-      await access.createToken({ name: 'admin-from-file', role: 'admin', token }, SYSTEM_ACTOR);
+      await access
+        .createToken({ name: 'admin-from-file', role: 'admin', token }, SYSTEM_ACTOR)
+        .catch((error: unknown) => {
+          throw isDomainError(error, 'invalid')
+            ? DomainError.invalid(
+                `access.adminTokenFile: ${settings.adminTokenFile}: ${error.message}`,
+              )
+            : error;
+        });
       log.info(`registered the admin token of ${settings.adminTokenFile}`);
     }
     return undefined;

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import helmet from '@fastify/helmet';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { LogController, type FastifyRequest } from 'fastify';
+import helmet from 'helmet';
 import {
   jsonSchemaTransform,
   jsonSchemaTransformObject,
@@ -142,6 +142,11 @@ export async function createHttpServer({
     sendProblem(DomainError.notFound(`No route ${request.method} ${request.url}`), request, reply),
   );
   // Callback-style hooks: no promise per request on the hot path.
+  // Security headers on every answer (refusals included: first), set by helmet's middleware built once (the Fastify
+  // plugin rebuilds it per request: a fifth of a refused request's cost, measured).
+  app.addHook('onRequest', (request, reply, done) =>
+    securityHeaders(request.raw, reply.raw, (error?: unknown) => done(error as Error | undefined)),
+  );
   // Requests that still arrive once close has begun (on a keep-alive connection that was busy)
   // are told to go elsewhere; the connection then closes.
   let closing = false;
@@ -211,27 +216,6 @@ export async function createHttpServer({
     done();
   });
 
-  // Security headers on every answer. The policy admits this server and nothing else: the
-  // browser refuses any third-party request (CDN, fonts, analytics) even if one crept in.
-  await app.register(helmet, {
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'"],
-        imgSrc: ["'self'", 'data:'],
-        connectSrc: ["'self'"],
-        formAction: ["'self'"],
-        frameAncestors: ["'none'"],
-        objectSrc: ["'none'"],
-        baseUri: ["'none'"],
-        upgradeInsecureRequests: null,
-      },
-    },
-    // Set above, only over TLS.
-    strictTransportSecurity: false,
-    referrerPolicy: { policy: 'no-referrer' },
-  });
   for (const register of plugins) await register(app);
 
   await app.register(swagger, {
@@ -270,6 +254,31 @@ export async function createHttpServer({
 }
 
 const HSTS = 'max-age=31536000; includeSubDomains';
+
+/**
+ * The policy admits this server and nothing else: the browser refuses any third-party
+ * request (CDN, fonts, analytics) even if one crept in. HSTS is set apart, only over TLS.
+ */
+const securityHeaders = helmet({
+  contentSecurityPolicy: {
+    useDefaults: false,
+    directives: {
+      defaultSrc: ["'self'"],
+      scriptSrc: ["'self'"],
+      scriptSrcAttr: ["'none'"],
+      styleSrc: ["'self'"],
+      imgSrc: ["'self'", 'data:'],
+      fontSrc: ["'self'"],
+      connectSrc: ["'self'"],
+      formAction: ["'self'"],
+      frameAncestors: ["'none'"],
+      objectSrc: ["'none'"],
+      baseUri: ["'none'"],
+    },
+  },
+  strictTransportSecurity: false,
+  referrerPolicy: { policy: 'no-referrer' },
+});
 
 /** The path as logged: a route whose path holds a secret shows its template instead. */
 function loggedUrl(request: FastifyRequest): string {
