@@ -1,8 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Writable } from 'node:stream';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../src/app/http-app.js';
 import { loadConfig } from '../src/app/config.js';
@@ -12,6 +10,7 @@ import { generateSynthetic } from '../src/data/synth.js';
 import type { App } from '../src/platform/http/server.js';
 import { studentAnswers, submissionBody } from '../src/survey/testing/answers.js';
 import { trainModel } from '../src/training/train-model.js';
+import { capturedLog } from './harness/captured-log.js';
 import { bearer, createTestDatabase } from './harness/context.js';
 
 /** The routes anyone may call: the survey, liveness and readiness, the docs, logging in. */
@@ -31,7 +30,6 @@ const { depression: _label, ...RECORD } = generateSynthetic({ rows: 1, seed: 5 }
 
 async function openApp(extra: string[] = []) {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'sdp-access-'));
-  const lines: string[] = [];
   const { config } = loadConfig({
     env: {},
     overrides: [
@@ -41,21 +39,13 @@ async function openApp(extra: string[] = []) {
       ...extra,
     ],
   });
-  const log = pino(
-    { level: 'info' },
-    new Writable({
-      write(chunk, _encoding, done) {
-        lines.push(String(chunk));
-        done();
-      },
-    }),
-  );
+  const { log, text } = capturedLog();
   const runtime = await openRuntime(config, { log, queue: true });
   const app = await createApp(runtime, 'test');
   return {
     runtime,
     app,
-    lines,
+    logText: text,
     async close() {
       await app.close();
       await runtime.close();
@@ -67,13 +57,13 @@ async function openApp(extra: string[] = []) {
 describe('access control of the HTTP app', () => {
   let runtime: QueueRuntime;
   let app: App;
-  let lines: string[];
+  let logText: () => string;
   let close: () => Promise<void>;
   const as: Record<'viewer' | 'operator' | 'admin' | 'predict', { authorization: string }> =
     {} as never;
 
   beforeAll(async () => {
-    ({ runtime, app, lines, close } = await openApp());
+    ({ runtime, app, logText, close } = await openApp());
     const { datasetId } = await storeSyntheticDataset(runtime.datasets, {
       rows: 500,
       seed: 3,
@@ -285,7 +275,7 @@ describe('access control of the HTTP app', () => {
       url: `/v1/survey/responses/${receiptCode}`,
     });
     expect(deleted.statusCode).toBe(204);
-    const log = lines.join('');
+    const log = logText();
     expect(log).toContain('/v1/survey/responses/:receiptCode');
     expect(log).not.toContain(receiptCode);
     expect(log).not.toContain(body.submissionId);
@@ -354,6 +344,21 @@ describe('rate limits and the metrics allow-list', () => {
       payload: submissionBody(studentAnswers({}, [0, 0, 0, 0, 0, 0, 0, 0, 0])),
     });
     expect(survey.statusCode).toBe(201);
+  });
+
+  it('slows down password guessing: the eleventh login in a minute from one address is refused', async () => {
+    const { app } = opened;
+    const statuses: number[] = [];
+    for (let i = 0; i < 11; i++) {
+      const response = await app.inject({
+        method: 'POST',
+        url: '/auth/login',
+        payload: { user: 'ada', password: `guess number ${i}` },
+      });
+      statuses.push(response.statusCode);
+    }
+    expect(statuses.slice(0, 10).every((status) => status === 401)).toBe(true);
+    expect(statuses[10]).toBe(429);
   });
 
   it('lets Prometheus scrape /metrics from an allowed network without a token, no one else', async () => {

@@ -1,12 +1,11 @@
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Writable } from 'node:stream';
-import { pino } from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ensureAdminCredentials, FIRST_ADMIN_TOKEN_FILE } from '../src/app/bootstrap.js';
 import { loadConfig } from '../src/app/config.js';
 import { openRuntime, type Runtime } from '../src/app/runtime.js';
+import { capturedLog } from './harness/captured-log.js';
 import { createTestDatabase } from './harness/context.js';
 
 /** The first admin: generated once (embedded), read from a file, or refused (production). */
@@ -21,34 +20,25 @@ describe('admin credentials at start', () => {
   async function runtimeWith(overrides: string[]) {
     const dataDir = mkdtempSync(path.join(tmpdir(), 'sdp-admin-'));
     dirs.push(dataDir);
-    const lines: string[] = [];
-    const log = pino(
-      { level: 'info' },
-      new Writable({
-        write(chunk, _encoding, done) {
-          lines.push(String(chunk));
-          done();
-        },
-      }),
-    );
+    const { log, text } = capturedLog();
     const { config } = loadConfig({
       env: {},
       overrides: [`database.url=${await createTestDatabase()}`, `dataDir=${dataDir}`, ...overrides],
     });
     const runtime = await openRuntime(config, { log });
     opened.push(runtime);
-    return { runtime, dataDir, lines };
+    return { runtime, dataDir, logText: text };
   }
 
   it('makes one admin token on a first start, left in a 0600 file (no terminal), never logged', async () => {
-    const { runtime, dataDir, lines } = await runtimeWith([]);
+    const { runtime, dataDir, logText } = await runtimeWith([]);
     expect(await ensureAdminCredentials(runtime)).toBeUndefined(); // not a terminal: not printed
     const file = path.join(dataDir, FIRST_ADMIN_TOKEN_FILE);
     expect(statSync(file).mode & 0o777).toBe(0o600);
     const token = readFileSync(file, 'utf8').trim();
     expect((await runtime.access.authenticateToken(token))?.role).toBe('admin');
-    expect(lines.join('')).toContain(file);
-    expect(lines.join('')).not.toContain(token);
+    expect(logText()).toContain(file);
+    expect(logText()).not.toContain(token);
     // A second start finds an admin and makes nothing.
     await ensureAdminCredentials(runtime);
     expect(await runtime.access.listTokens()).toHaveLength(1);

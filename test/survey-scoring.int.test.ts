@@ -19,38 +19,46 @@ import { bearer, createTestDatabase } from './harness/context.js';
  * response is scored under `survey:<submission id>`, its PHQ-9 label joins that prediction,
  * nothing linked to it keeps a time finer than the UTC day, and deleting it deletes both.
  */
+/** The HTTP app over a fresh database with a champion trained on synthetic rows. */
+async function openScoringApp(rows: number, seed: number) {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'sdp-survey-scoring-'));
+  const { config } = loadConfig({
+    env: {},
+    overrides: [
+      `database.url=${await createTestDatabase()}`,
+      `dataDir=${dataDir}`,
+      'log.level=silent',
+      'train.folds=2',
+    ],
+  });
+  const runtime = await openRuntime(config, { log: createLogger(config.log) });
+  const { datasetId } = await storeSyntheticDataset(runtime.datasets, {
+    rows,
+    seed,
+    settings: config.data,
+    config: {},
+  });
+  const dataset = (await runtime.datasets.resolve(datasetId))!;
+  await trainModel(runtime, { dataset, config, codeVersion: 'sdp@test' });
+  const app = await createApp(runtime, 'test');
+  return {
+    runtime,
+    app,
+    close: async () => {
+      await app.close();
+      await runtime.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
 describe('survey responses as ground truth', () => {
   let runtime: Runtime;
   let app: App;
-  let dataDir: string;
+  let close: () => Promise<void>;
 
-  beforeAll(async () => {
-    dataDir = mkdtempSync(path.join(tmpdir(), 'sdp-survey-scoring-'));
-    const { config } = loadConfig({
-      env: {},
-      overrides: [
-        `database.url=${await createTestDatabase()}`,
-        `dataDir=${dataDir}`,
-        'log.level=silent',
-        'train.folds=2',
-      ],
-    });
-    runtime = await openRuntime(config, { log: createLogger(config.log) });
-    const settings = { settings: config.data, config: {} };
-    const { datasetId } = await storeSyntheticDataset(runtime.datasets, {
-      rows: 2000,
-      seed: 9,
-      ...settings,
-    });
-    const dataset = (await runtime.datasets.resolve(datasetId))!;
-    await trainModel(runtime, { dataset, config, codeVersion: 'sdp@test' });
-    app = await createApp(runtime, 'test');
-  });
-  afterAll(async () => {
-    await app?.close();
-    await runtime?.close();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+  beforeAll(async () => ({ runtime, app, close } = await openScoringApp(2000, 9)));
+  afterAll(async () => close?.());
 
   it('logs a prediction under the submission id with the PHQ-9 label joined', async () => {
     const body = submissionBody(studentAnswers({}, [3, 3, 2, 2, 1, 1, 0, 0, 0]));
@@ -87,35 +95,10 @@ describe('survey responses as ground truth', () => {
 describe('survey anonymity across the prediction log', () => {
   let runtime: Runtime;
   let app: App;
-  let dataDir: string;
+  let close: () => Promise<void>;
 
-  beforeAll(async () => {
-    dataDir = mkdtempSync(path.join(tmpdir(), 'sdp-survey-anonymity-'));
-    const { config } = loadConfig({
-      env: {},
-      overrides: [
-        `database.url=${await createTestDatabase()}`,
-        `dataDir=${dataDir}`,
-        'log.level=silent',
-        'train.folds=2',
-      ],
-    });
-    runtime = await openRuntime(config, { log: createLogger(config.log) });
-    const { datasetId } = await storeSyntheticDataset(runtime.datasets, {
-      rows: 1000,
-      seed: 4,
-      settings: config.data,
-      config: {},
-    });
-    const dataset = (await runtime.datasets.resolve(datasetId))!;
-    await trainModel(runtime, { dataset, config, codeVersion: 'sdp@test' });
-    app = await createApp(runtime, 'test');
-  });
-  afterAll(async () => {
-    await app?.close();
-    await runtime?.close();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+  beforeAll(async () => ({ runtime, app, close } = await openScoringApp(1000, 4)));
+  afterAll(async () => close?.());
 
   const submit = async () => {
     const body = submissionBody(studentAnswers({}, [2, 2, 2, 1, 1, 1, 1, 0, 0]));
