@@ -43,6 +43,8 @@ const floodConnections = arg('flood-connections', 64);
  * so a flood answered faster (429s are cheap) would also steal more CPU from the server.
  */
 const floodRate = arg('flood-rate', 2000);
+/** `--feedback 0`: flood predictions only. */
+const withFeedback = arg('feedback', 1) !== 0;
 /** `--extra 'key=value …'`: overrides for both servers (e.g. log.level=warn). */
 const extra = (() => {
   const index = process.argv.indexOf('--extra');
@@ -206,15 +208,19 @@ const flood = (base: string, auth: Record<string, string>, duration: number) =>
           body: JSON.stringify(EXAMPLE_RESPONDENT),
         }),
       },
-      {
-        method: 'POST',
-        path: '/v1/feedback',
-        headers: { ...auth, 'content-type': 'application/json' },
-        setupRequest: (request: object) => ({
-          ...request,
-          body: JSON.stringify({ requestKey: `flood-${key - 1}`, label: 1 }),
-        }),
-      },
+      ...(withFeedback
+        ? [
+            {
+              method: 'POST',
+              path: '/v1/feedback',
+              headers: { ...auth, 'content-type': 'application/json' },
+              setupRequest: (request: object) => ({
+                ...request,
+                body: JSON.stringify({ requestKey: `flood-${key - 1}`, label: 1 }),
+              }),
+            },
+          ]
+        : []),
     ],
   });
 
@@ -256,6 +262,12 @@ for (const [name, overrides] of Array.from({ length: rounds }, () => scenarios).
     flood(sdp.base, sdp.auth, seconds),
   ]);
   const server = serverSide(before, await sdp.surveyBuckets());
+  const metrics = await (await fetch(`${sdp.base}/metrics`, { headers: sdp.auth })).text();
+  const lag = (name: string) =>
+    Number(
+      new RegExp(`^sdp_nodejs_eventloop_lag_${name}_seconds (\\S+)$`, 'm').exec(metrics)?.[1] ??
+        NaN,
+    ) * 1000;
   const log = await sdp.logStats();
   await sdp.stop();
   const limited = floodResult.statusCodeStats['429']?.count ?? 0;
@@ -263,7 +275,7 @@ for (const [name, overrides] of Array.from({ length: rounds }, () => scenarios).
     `${name}: survey p99 ${alone.latency.p99} ms alone, ${underFlood.latency.p99} ms under the flood ` +
     `(${underFlood.non2xx} non-2xx of ${underFlood.requests.total}; in the server: ${server}); flood ${Math.round(floodResult.requests.average)} req/s, ` +
     `${Math.round(((floodResult.requests.total - floodResult.non2xx) / seconds) * 1) / 1}/s accepted, ${limited} answered 429; ` +
-    `prediction log written ${log.written}, dropped ${log.dropped}`;
+    `prediction log written ${log.written}, dropped ${log.dropped}; event-loop lag p99 ${lag('p99').toFixed(0)} ms, max ${lag('max').toFixed(0)} ms`;
   process.stderr.write(`${line}\n`);
   rows.push(line);
 }

@@ -104,15 +104,21 @@ export class PredictionLogRepository implements PredictionLogSink<string> {
     });
   }
 
-  async hasPrediction(requestKey: string): Promise<boolean> {
-    const row = await this.db
-      .selectFrom('prediction_log')
-      .select('id')
-      .where('request_key', '=', requestKey)
-      .limit(1)
-      .executeTakeFirst();
-    return row !== undefined;
+  /** Whether a prediction was logged under this key; concurrent calls share one query. */
+  hasPrediction(requestKey: string): Promise<boolean> {
+    return this.predicted.submit(requestKey);
   }
+
+  private readonly predicted = new GroupCommit(async (keys: string[]): Promise<boolean[]> => {
+    const rows = await this.db
+      .selectFrom('prediction_log')
+      .select('request_key')
+      .distinct()
+      .where('request_key', 'in', [...new Set(keys)])
+      .execute();
+    const found = new Set(rows.map((row) => row.request_key));
+    return keys.map((key) => found.has(key));
+  });
 
   /** A rollout's predictions since `since`, newest first, with labels joined. */
   async window(rolloutId: string, since: Date, limit: number): Promise<LoggedPrediction[]> {
