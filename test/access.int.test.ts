@@ -233,6 +233,20 @@ describe('access control of the HTTP app', () => {
     expect(viaToken.headers.location).toBe('/');
   });
 
+  it('serves the survey whatever credentials come along, and refuses them elsewhere', async () => {
+    for (const authorization of ['Basic YWRhOnB3', 'Bearer sdp_not-a-real-token']) {
+      const survey = await app.inject({
+        method: 'POST',
+        url: '/v1/survey/responses',
+        headers: { authorization },
+        payload: submissionBody(studentAnswers({}, [0, 1, 0, 1, 0, 1, 0, 1, 0])),
+      });
+      expect(survey.statusCode, authorization).toBe(201);
+      const runs = await app.inject({ url: '/v1/runs', headers: { authorization } });
+      expect(runs.statusCode, authorization).toBe(401);
+    }
+  });
+
   it('sends security headers on every answer, the survey included', async () => {
     for (const url of ['/survey', '/v1/runs', '/docs', '/healthz']) {
       const response = await app.inject({ url, headers: as.viewer });

@@ -91,9 +91,15 @@ export function httpAccess(service: AccessService, options: HttpAccessOptions) {
           return;
         return refuseAnonymous(request, reply);
       }
+      const token = header === undefined ? undefined : bearerToken(header);
+      if (header !== undefined && token === undefined) {
+        // A public route is served whatever else the request carries (e.g. a proxy's Basic).
+        if (policy === 'public') return;
+        throw DomainError.unauthenticated('The Authorization header must be "Bearer <API token>".');
+      }
       const found =
-        header !== undefined
-          ? service.authenticateToken(bearerToken(header))
+        token !== undefined
+          ? service.authenticateToken(token)
           : service.authenticateSession(cookie!);
       const admit = (result: Identity | SessionIdentity | undefined) => {
         if (!result) {
@@ -156,11 +162,8 @@ function sessionCookie(request: FastifyRequest): string | undefined {
   return fastifyCookie.parse(header)[SESSION_COOKIE] || undefined;
 }
 
-function bearerToken(header: string): string {
-  const match = /^Bearer +(\S+)$/i.exec(header);
-  if (!match)
-    throw DomainError.unauthenticated('The Authorization header must be "Bearer <API token>".');
-  return match[1];
+function bearerToken(header: string): string | undefined {
+  return /^Bearer +(\S+)$/i.exec(header)?.[1];
 }
 
 /**
