@@ -59,11 +59,34 @@ export async function mountQueueBoard<S extends JobSchema>(
       // the two declarations of the adapter types differ nominally though they match at run time.
       serverAdapter: serverAdapter as unknown as BoardServerAdapter,
     });
-    fastify.register(serverAdapter.registerPlugin() as FastifyPluginCallback, { prefix });
+    fastify.register(boardScope(serverAdapter.registerPlugin() as FastifyPluginCallback), {
+      prefix,
+    });
     return 'bull-board';
   }
   fastify.register(jsonListing(queue), { prefix });
   return 'json';
+}
+
+/**
+ * bull-board's page sets `<base href>` and applies inline styles, which the server's strict
+ * policy refuses (base-uri 'none', style-src 'self'): under its path it gets the same policy
+ * with those two allowed. Scripts stay this server's own; its third-party web font stays out.
+ */
+const BOARD_CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
+  "font-src 'self'; connect-src 'self'; base-uri 'self'; form-action 'self'; " +
+  "frame-ancestors 'none'; object-src 'none'";
+
+function boardScope(board: FastifyPluginCallback): FastifyPluginCallback {
+  return (scope, _options, done) => {
+    scope.addHook('onSend', (_request, reply, payload, next) => {
+      reply.header('content-security-policy', BOARD_CSP);
+      next(null, payload);
+    });
+    scope.register(board);
+    done();
+  };
 }
 
 function jsonListing<S extends JobSchema>(queue: JobQueue<S>): FastifyPluginCallback {
