@@ -45,6 +45,13 @@ describe('sdp start, embedded (no DATABASE_URL, no REDIS_URL)', async () => {
       },
       { timeoutMs: 60_000, intervalMs: 200, what: 'the first model to be served' },
     );
+    // The start-up lines say where everything is, what data it started on, and, once the
+    // background training is done, that the champion is ready.
+    expect(sdp.output()).toMatch(/survey +http:\/\/localhost:\d+\/survey/);
+    expect(sdp.output()).toMatch(/data +synthetic, dataset ds_\w+ "[^"]+" \(5,000 rows\)/);
+    await waitFor(() => /champion v1 ready, trained on 5,000 synthetic rows/.test(sdp.output()), {
+      what: 'the champion-ready line',
+    });
     const page = await browser.newPage();
     await page.goto(sdp.url);
     await expect

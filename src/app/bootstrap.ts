@@ -1,6 +1,8 @@
 import { storeSyntheticDataset } from '../data/synthetic-dataset.js';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { DatasetVersion } from '../data/dataset-repository.js';
 import { DomainError, isDomainError } from '../errors.js';
 import { recordableConfig } from './config.js';
 import type { QueueRuntime, Runtime } from './runtime.js';
@@ -13,7 +15,7 @@ const FIRST_SYNTHETIC = { rows: 5000, seed: 20240501 };
  * generated from the shipped parameters) so that the system works end to end at once, and
  * says so. Ingesting the real Kaggle file later makes that the default dataset.
  */
-export async function ensureSomeData(runtime: Runtime): Promise<void> {
+export async function ensureSomeData(runtime: Runtime): Promise<DatasetVersion> {
   const { datasets } = runtime;
   const all = await datasets.list();
   const real = all.find((dataset) => !dataset.synthetic);
@@ -22,7 +24,7 @@ export async function ensureSomeData(runtime: Runtime): Promise<void> {
       { 'dataset.id': real.id },
       `using dataset ${real.id} "${real.name}" (${real.rows} rows)`,
     );
-    return;
+    return real;
   }
   let synthetic = all[0];
   if (!synthetic) {
@@ -38,6 +40,7 @@ export async function ensureSomeData(runtime: Runtime): Promise<void> {
     `no real dataset ingested yet: using SYNTHETIC data (dataset ${synthetic.id}, ${synthetic.rows} rows); ` +
       'ingest the Kaggle file with `sdp ingest <file.csv>`',
   );
+  return synthetic;
 }
 
 /**
@@ -66,6 +69,36 @@ export async function ensureChampion(runtime: QueueRuntime): Promise<void> {
     { 'job.id': jobId },
     `no ${model} champion yet: training one in the background (job ${jobId})`,
   );
+}
+
+/** How often `whenChampionReady` looks for the champion. */
+const CHAMPION_POLL_MS = 1000;
+
+/**
+ * Resolves, once the served model has a champion, with a line saying so and what it was
+ * trained on ("champion v1 ready, trained on 5,000 synthetic rows — …"): at once when there
+ * is one, else when the bootstrap training registers it. Stops looking when `signal` aborts.
+ */
+export async function whenChampionReady(runtime: Runtime, signal: AbortSignal): Promise<string> {
+  const model = runtime.config.serving.model;
+  for (;;) {
+    const champion = await runtime.registry
+      .resolveVersion(`${model}@champion`)
+      .catch(() => undefined);
+    if (champion) {
+      const dataset = champion.datasetId
+        ? await runtime.datasets.resolve(champion.datasetId)
+        : undefined;
+      const rows = dataset
+        ? `${dataset.rows.toLocaleString('en')} ${dataset.synthetic ? 'synthetic ' : ''}rows`
+        : 'unknown data';
+      return (
+        `champion v${champion.version} ready, trained on ${rows}` +
+        (dataset?.synthetic ? ' — run `sdp ingest <file.csv>` for real data' : '')
+      );
+    }
+    await sleep(CHAMPION_POLL_MS, undefined, { signal });
+  }
 }
 
 /** The actor of what sdp does by itself at start. */

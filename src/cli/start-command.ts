@@ -1,5 +1,10 @@
 import type { Command } from 'commander';
-import { ensureAdminCredentials, ensureChampion, ensureSomeData } from '../app/bootstrap.js';
+import {
+  ensureAdminCredentials,
+  ensureChampion,
+  ensureSomeData,
+  whenChampionReady,
+} from '../app/bootstrap.js';
 import { createApp } from '../app/http-app.js';
 import { startWorker } from '../app/jobs.js';
 import type { Config, Role } from '../app/config.js';
@@ -30,9 +35,10 @@ async function run(config: Config, groups: Record<string, string>): Promise<void
   // Listen for signals before anything announces readiness: a supervisor may send SIGTERM
   // the moment it sees the URL, and without a handler the default action kills the process.
   const signalled = shutdownSignal();
+  const stopping = new AbortController();
   // Embedded: CLI commands on the same data dir go through this process while it runs.
   const runtime = await openRuntime(config, { log, groups, queue: true, shareDatabase: true });
-  if (config.role === 'all') await ensureSomeData(runtime);
+  const data = config.role === 'all' ? await ensureSomeData(runtime) : undefined;
   const firstAdminToken =
     config.role === 'worker' ? undefined : await ensureAdminCredentials(runtime);
   const app = config.role === 'worker' ? undefined : await createApp(runtime, VERSION);
@@ -53,6 +59,10 @@ async function run(config: Config, groups: Record<string, string>): Promise<void
         `  survey    ${base}/survey\n` +
         `  API docs  ${base}/docs\n` +
         `  log in    ${base}/login (queue board: ${base}/admin/queues)\n` +
+        `  metrics   ${base}/metrics\n` +
+        (data
+          ? `  data      ${data.synthetic ? 'synthetic, ' : ''}dataset ${data.id} "${data.name}" (${data.rows.toLocaleString('en')} rows)\n`
+          : '') +
         (firstAdminToken
           ? `\nAn admin API token was made for this first start. It is shown only now; keep it safe:\n` +
             `  ${firstAdminToken}\n` +
@@ -60,10 +70,16 @@ async function run(config: Config, groups: Record<string, string>): Promise<void
             'Then make your own: `sdp users add NAME --role admin`, `sdp tokens create --name NAME --role predict`.\n'
           : ''),
     );
+    // Said when it is so: on a first start the champion is still being trained.
+    void whenChampionReady(runtime, stopping.signal).then(
+      (line) => (process.stdout.isTTY ? process.stdout.write(`${line}\n`) : log.info(line)),
+      () => {},
+    );
   } else {
     process.stdout.write(`sdp worker is running (queue ${runtime.queue.describe()})\n`);
   }
   await signalled;
+  stopping.abort();
   await shutdown(runtime, app, log);
 }
 
