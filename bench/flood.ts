@@ -12,13 +12,13 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EXAMPLE_RESPONDENT } from '../src/serving/schemas.js';
 import { QUESTIONNAIRE_VERSION } from '../src/survey/questionnaire.js';
 import { studentAnswers } from '../src/survey/testing/answers.js';
+import { freePort } from './measure.js';
 
 interface Result {
   latency: { p50: number; p99: number; max: number };
@@ -50,15 +50,6 @@ const extra = (() => {
   const index = process.argv.indexOf('--extra');
   return index > 0 ? process.argv[index + 1].split(' ').filter(Boolean) : [];
 })();
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 async function startSdp(overrides: string[]) {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'sdp-bench-flood-'));

@@ -10,7 +10,6 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,6 +23,7 @@ import { storeSyntheticDataset } from '../src/data/synthetic-dataset.js';
 import { createLogger } from '../src/platform/log/logger.js';
 import { EXAMPLE_RESPONDENT } from '../src/serving/schemas.js';
 import { trainModel } from '../src/training/train-model.js';
+import { freePort } from './measure.js';
 
 const REPO = fileURLToPath(new URL('../', import.meta.url));
 const MODEL = 'student-depression';
@@ -156,17 +156,6 @@ async function arrange(champion: number, shadowOf: number | null): Promise<void>
         actor: 'bench',
       });
     }
-  });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.once('error', reject);
   });
 }
 

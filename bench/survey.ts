@@ -14,11 +14,10 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { dropDatabase, freshDatabase } from './measure.js';
+import { dropDatabase, freePort, freshDatabase } from './measure.js';
 import { QUESTIONNAIRE_VERSION } from '../src/survey/questionnaire.js';
 import { studentAnswers } from '../src/survey/testing/answers.js';
 
@@ -50,15 +49,6 @@ const arg = (name: string, fallback: number) => {
 };
 const seconds = arg('seconds', 20);
 const connections = arg('connections', 64);
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 const databaseUrl = await freshDatabase(adminUrl, 'sdp_bench_survey');
 const port = await freePort();
