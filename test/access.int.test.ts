@@ -277,6 +277,55 @@ describe('access control of the HTTP app', () => {
     expect(missing).toEqual([]);
   });
 
+  it('publishes an OpenAPI document that matches the server: ids, media types, examples', async () => {
+    const document = (await app.inject({ url: '/openapi.json' })).json();
+    expect(document.servers).toEqual([{ url: '/', description: 'this server' }]);
+    const operations = Object.values<Record<string, unknown>>(document.paths).flatMap((item) =>
+      Object.values(item),
+    ) as unknown as {
+      operationId?: string;
+      parameters?: { in: string; name: string }[];
+      requestBody?: {
+        content: Record<string, { schema: { $ref?: string; examples?: unknown[] } }>;
+      };
+      responses: Record<string, { content?: Record<string, { schema: { $ref?: string } }> }>;
+    }[];
+    const ids = operations.map((operation) => operation.operationId);
+    expect(ids.every(Boolean)).toBe(true);
+    expect(new Set(ids).size).toBe(ids.length);
+    const withoutExample: string[] = [];
+    const schemaOf = (schema: { $ref?: string; examples?: unknown[] }) =>
+      schema.$ref ? document.components.schemas[schema.$ref.split('/').pop()!] : schema;
+    for (const operation of operations) {
+      for (const [status, response] of Object.entries(operation.responses)) {
+        for (const [type, media] of Object.entries(response.content ?? {})) {
+          // Every problem document is documented as what it is served as.
+          if (media.schema.$ref?.endsWith('/Problem'))
+            expect(type, status).toBe('application/problem+json');
+        }
+      }
+      for (const media of Object.values(operation.requestBody?.content ?? {})) {
+        // At the media type (the generator moves a body's own example there) or its component.
+        if (!('example' in media) && !schemaOf(media.schema).examples?.length)
+          withoutExample.push(operation.operationId!);
+      }
+    }
+    expect(withoutExample).toEqual([]);
+    const predict = document.paths['/v1/predict'].post;
+    expect(predict.parameters).toEqual(
+      expect.arrayContaining([expect.objectContaining({ in: 'header', name: 'x-request-key' })]),
+    );
+    // No component that nothing refers to.
+    const text = JSON.stringify(document.paths) + JSON.stringify(document.components.schemas);
+    const unused = Object.keys(document.components.schemas).filter(
+      (name) => !text.includes(`"#/components/schemas/${name}"`),
+    );
+    expect(unused).toEqual([]);
+    // And the survey's errors really are served with that media type.
+    const bad = await app.inject({ method: 'POST', url: '/v1/survey/responses', payload: {} });
+    expect(bad.headers['content-type']).toContain('application/problem+json');
+  });
+
   it('never logs a receipt code, only the route', async () => {
     const body = submissionBody(studentAnswers({}, [1, 1, 1, 1, 1, 1, 1, 1, 1]));
     const submitted = await app.inject({

@@ -54,6 +54,16 @@ export function servingRoutes(service: PredictionService, config: ServingSetting
     return given;
   };
 
+  // Declared for the OpenAPI document; checked (with a clear error) by requestKeyOf.
+  const keyHeaders = z.looseObject({
+    [keyHeader]: z
+      .string()
+      .optional()
+      .meta({
+        description: `Sticky routing and the key for POST /v1/feedback (1–${MAX_KEY_LENGTH} characters)`,
+      }),
+  });
+
   return (app: App) => {
     app.post(
       '/v1/predict',
@@ -67,6 +77,7 @@ export function servingRoutes(service: PredictionService, config: ServingSetting
             `A screening aid for the wellbeing team, never a diagnosis. The \`${keyHeader}\` header ` +
             '(e.g. the survey submission id) keeps a client on one model version during a canary ' +
             'rollout and is the key for POST /v1/feedback; without it the request id is used.',
+          headers: keyHeaders,
           body: predictRequestSchema,
           response: { 200: predictionSchema, ...errorResponses },
         },
@@ -85,6 +96,7 @@ export function servingRoutes(service: PredictionService, config: ServingSetting
           description:
             'All records of a batch go to the same model version; each is logged under ' +
             '`<request key>/<index>`. Scores are a screening aid, never a diagnosis.',
+          headers: keyHeaders,
           body: batchRequestSchema(config.maxBatchSize),
           response: { 200: batchResponseSchema, ...errorResponses },
         },

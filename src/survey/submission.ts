@@ -78,7 +78,36 @@ export const submissionSchema = z
     },
     { error: (issue) => code(issue.code === 'unrecognized_keys' ? 'unknownField' : 'body') },
   )
-  .meta({ id: 'SurveySubmission' });
+  .meta({
+    id: 'SurveySubmission',
+    examples: [
+      {
+        submissionId: '6f1c2a4e-8b1d-4c3a-9e2f-0a7b5c9d1e3f',
+        locale: 'en',
+        questionnaireVersion: QUESTIONNAIRE_VERSION,
+        consent: true,
+        answers: {
+          gender: 'female',
+          age: 21,
+          profession: 'Student',
+          degree: 'BSc',
+          city: 'Other',
+          academic_pressure: 4,
+          study_satisfaction: 2,
+          cgpa: 7.5,
+          work_study_hours: 8,
+          sleep_duration: '5-6 hours',
+          dietary_habits: 'Moderate',
+          financial_stress: 3,
+          family_history: 'No',
+          suicidal_thoughts: 'No',
+          ...Object.fromEntries(
+            [1, 1, 1, 1, 1, 1, 1, 0, 0].map((score, i) => [`phq9_${i + 1}`, score]),
+          ),
+        },
+      },
+    ],
+  });
 
 /** A valid submission: hidden items removed, unanswered items null. */
 export interface Submission {

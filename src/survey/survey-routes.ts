@@ -58,6 +58,7 @@ export function surveyRoutes(service: SurveyService, settings: SurveySettings): 
             201: submitted,
             400: problemSchema,
             409: problemSchema,
+            413: problemSchema,
             429: problemSchema,
           },
         },

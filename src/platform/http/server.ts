@@ -14,6 +14,7 @@ import type { Logger } from '../log/logger.js';
 import type { Metrics } from '../metrics.js';
 import { compileFastParser } from '../schema-check.js';
 import { DomainError } from '../../errors.js';
+import { finishOpenApiDocument, type OpenApiDocument } from './openapi.js';
 import { problemSchema, sendProblem } from './problem.js';
 import {
   resolvePolicy,
@@ -231,7 +232,8 @@ export async function createHttpServer({
       ...(access ? { components: { securitySchemes: access.securitySchemes as never } } : {}),
     },
     transform: jsonSchemaTransform,
-    transformObject: jsonSchemaTransformObject,
+    transformObject: (input) =>
+      finishOpenApiDocument(jsonSchemaTransformObject(input) as OpenApiDocument) as never,
   });
   // The docs UI sets its own policy (hashes of its inline parts), made as strict as ours: no
   // framing, nothing from other hosts (its online validator is off).
