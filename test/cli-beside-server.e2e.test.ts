@@ -58,72 +58,81 @@ describe('CLI commands beside a running embedded sdp start', () => {
     (await (await fetch(`${server!.url}${route}`, { headers: viewer })).json()) as T;
   const status = () => get<Status>('/v1/serving/status');
 
-  it('ingest, train, alias set, rollout start and survey export work and the server sees them at once', async () => {
-    server = await startSdp({ dataDir, timeoutMs: 120_000 });
-    const { token } = await json<{ token: string }>(
-      'tokens',
-      'create',
-      '--name',
-      'e2e',
-      '--role',
-      'viewer',
-    );
-    viewer = { authorization: `Bearer ${token}` };
-    await waitFor(async () => (await status()).champion !== null, {
-      timeoutMs: 120_000,
-      what: 'the first champion',
-    });
-
-    expect((await sdp('synth', '--rows', '3000', '--seed', '7', '--out', csvFile)).code).toBe(0);
-    const ingested = await json<{ datasetId: string; rows: number }>('ingest', csvFile);
-    expect(ingested.rows).toBe(3000);
-    const datasets = await json<{ id: string }[]>('datasets', 'list');
-    expect(datasets.map((d) => d.id)).toContain(ingested.datasetId);
-
-    const trained = await json<{ version: number }>('train', '--data', ingested.datasetId);
-    const models = await get<{ versions: { version: number }[] }>('/v1/models/student-depression');
-    expect(models.versions.map((v) => v.version)).toContain(trained.version);
-
-    const aliased = await sdp(
-      'models',
-      'alias',
-      'set',
-      'student-depression',
-      'staging',
-      String(trained.version),
-      '--reason',
-      'beside the server',
-    );
-    expect(aliased.code, aliased.stderr).toBe(0);
-    const aliases = await get<{ aliases: Record<string, number> }>('/v1/models/student-depression');
-    expect(aliases.aliases.staging).toBe(trained.version);
-    const started = await sdp(
-      'rollout',
-      'start',
-      '--challenger',
-      String(trained.version),
-      '--mode',
-      'shadow',
-    );
-    expect(started.code, started.stderr).toBe(0);
-    await waitFor(async () => (await status()).mode === 'shadow', {
-      what: 'the server to serve the shadow rollout',
-    });
-    expect((await status()).challenger?.version).toBe(trained.version);
-
-    // The survey's answers, stored by the server, reach the CLI (5: the export's k-anonymity).
-    for (let i = 0; i < 5; i++) {
-      const response = await fetch(`${server.url}/v1/survey/responses`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(submissionBody(studentAnswers())),
+  // A server start, a training and nine CLI processes: minutes on a loaded machine, not 30 s.
+  it(
+    'ingest, train, alias set, rollout start and survey export work and the server sees them at once',
+    { timeout: 180_000 },
+    async () => {
+      server = await startSdp({ dataDir, timeoutMs: 120_000 });
+      const { token } = await json<{ token: string }>(
+        'tokens',
+        'create',
+        '--name',
+        'e2e',
+        '--role',
+        'viewer',
+      );
+      viewer = { authorization: `Bearer ${token}` };
+      await waitFor(async () => (await status()).champion !== null, {
+        timeoutMs: 120_000,
+        what: 'the first champion',
       });
-      expect(response.status).toBe(201);
-    }
-    const exported = await sdp('survey', 'export', '--format', 'kaggle');
-    expect(exported.code, exported.stderr).toBe(0);
-    expect(exported.stdout.trim().split('\n')).toHaveLength(6);
-  });
+
+      expect((await sdp('synth', '--rows', '3000', '--seed', '7', '--out', csvFile)).code).toBe(0);
+      const ingested = await json<{ datasetId: string; rows: number }>('ingest', csvFile);
+      expect(ingested.rows).toBe(3000);
+      const datasets = await json<{ id: string }[]>('datasets', 'list');
+      expect(datasets.map((d) => d.id)).toContain(ingested.datasetId);
+
+      const trained = await json<{ version: number }>('train', '--data', ingested.datasetId);
+      const models = await get<{ versions: { version: number }[] }>(
+        '/v1/models/student-depression',
+      );
+      expect(models.versions.map((v) => v.version)).toContain(trained.version);
+
+      const aliased = await sdp(
+        'models',
+        'alias',
+        'set',
+        'student-depression',
+        'staging',
+        String(trained.version),
+        '--reason',
+        'beside the server',
+      );
+      expect(aliased.code, aliased.stderr).toBe(0);
+      const aliases = await get<{ aliases: Record<string, number> }>(
+        '/v1/models/student-depression',
+      );
+      expect(aliases.aliases.staging).toBe(trained.version);
+      const started = await sdp(
+        'rollout',
+        'start',
+        '--challenger',
+        String(trained.version),
+        '--mode',
+        'shadow',
+      );
+      expect(started.code, started.stderr).toBe(0);
+      await waitFor(async () => (await status()).mode === 'shadow', {
+        what: 'the server to serve the shadow rollout',
+      });
+      expect((await status()).challenger?.version).toBe(trained.version);
+
+      // The survey's answers, stored by the server, reach the CLI (5: the export's k-anonymity).
+      for (let i = 0; i < 5; i++) {
+        const response = await fetch(`${server.url}/v1/survey/responses`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(submissionBody(studentAnswers())),
+        });
+        expect(response.status).toBe(201);
+      }
+      const exported = await sdp('survey', 'export', '--format', 'kaggle');
+      expect(exported.code, exported.stderr).toBe(0);
+      expect(exported.stdout.trim().split('\n')).toHaveLength(6);
+    },
+  );
 
   it('keeps all of it after the server stops, and the data dir opens again', async () => {
     const stopped = await server!.stop();
