@@ -4,10 +4,12 @@ import rateLimit from '@fastify/rate-limit';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Redis } from 'ioredis';
 import { DomainError } from '../errors.js';
+import { z } from 'zod';
+import { problemSchema } from '../platform/http/problem.js';
 import type { App, RouteModule } from '../platform/http/server.js';
 import type { AccessControl, PrefixPolicy, RoutePolicy } from '../platform/http/route-policy.js';
 import type { AccessService, SessionIdentity } from './access-service.js';
-import type { Identity } from './roles.js';
+import { ROLES, type Identity } from './roles.js';
 import type { AccessSettings, RateLimitSetting } from './settings.js';
 
 export const SESSION_COOKIE = 'sdp_session';
@@ -261,6 +263,16 @@ function authRoutes(service: AccessService, settings: AccessSettings): RouteModu
             description:
               'With a user name and password (`sdp users add`), or with an API token. A form post ' +
               'is answered with a redirect; JSON with the session, including its CSRF token.',
+            response: {
+              200: z.object({
+                actor: z.string(),
+                role: z.enum(ROLES),
+                csrfToken: z.string(),
+                expiresAt: z.string(),
+              }),
+              401: problemSchema,
+              429: problemSchema,
+            },
           },
         },
         async (request, reply) => {

@@ -128,12 +128,20 @@ export async function createHttpServer({
       throw new Error(`Route ${method} ${route.url} declares no access policy (config.access).`);
     route.config = { ...route.config, access: policy };
     policies.push({ method, url: route.url, policy });
-    if (access && policy !== 'public' && route.schema && !route.schema.hide) {
-      route.schema = {
-        ...route.schema,
-        security: Object.keys(access.securitySchemes).map((name) => ({ [name]: [] })),
-        response: { 401: problemSchema, 403: problemSchema, ...(route.schema.response as object) },
-      };
+    if (access && route.schema && !route.schema.hide) {
+      // Said for public operations too (`security: []`): open on purpose, not by omission.
+      route.schema =
+        policy === 'public'
+          ? { ...route.schema, security: [] }
+          : {
+              ...route.schema,
+              security: Object.keys(access.securitySchemes).map((name) => ({ [name]: [] })),
+              response: {
+                401: problemSchema,
+                403: problemSchema,
+                ...(route.schema.response as object),
+              },
+            };
     }
   });
   app.setValidatorCompiler(fastValidatorCompiler);
@@ -228,6 +236,7 @@ export async function createHttpServer({
           'Anonymous student mental-health survey and the screening model behind it. ' +
           'Model scores are screening aids, never a diagnosis.',
         version,
+        license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
       },
       ...(access ? { components: { securitySchemes: access.securitySchemes as never } } : {}),
     },
