@@ -66,6 +66,25 @@ export const answersSchema = z
     description: 'Answers by item id; leave optional items out (or null) when not answered.',
   });
 
+/** A complete student's answers: the documented example (tests start from it too). */
+export const EXAMPLE_ANSWERS: Record<string, string | number> = {
+  gender: 'female',
+  age: 21,
+  profession: 'Student',
+  degree: 'BSc',
+  city: 'Other',
+  academic_pressure: 4,
+  study_satisfaction: 2,
+  cgpa: 7.5,
+  work_study_hours: 8,
+  sleep_duration: '5-6 hours',
+  dietary_habits: 'Moderate',
+  financial_stress: 3,
+  family_history: 'No',
+  suicidal_thoughts: 'No',
+  ...Object.fromEntries([1, 1, 1, 1, 1, 1, 1, 0, 0].map((score, i) => [`phq9_${i + 1}`, score])),
+};
+
 export const submissionSchema = z
   .strictObject(
     {
@@ -86,25 +105,7 @@ export const submissionSchema = z
         locale: 'en',
         questionnaireVersion: QUESTIONNAIRE_VERSION,
         consent: true,
-        answers: {
-          gender: 'female',
-          age: 21,
-          profession: 'Student',
-          degree: 'BSc',
-          city: 'Other',
-          academic_pressure: 4,
-          study_satisfaction: 2,
-          cgpa: 7.5,
-          work_study_hours: 8,
-          sleep_duration: '5-6 hours',
-          dietary_habits: 'Moderate',
-          financial_stress: 3,
-          family_history: 'No',
-          suicidal_thoughts: 'No',
-          ...Object.fromEntries(
-            [1, 1, 1, 1, 1, 1, 1, 0, 0].map((score, i) => [`phq9_${i + 1}`, score]),
-          ),
-        },
+        answers: EXAMPLE_ANSWERS,
       },
     ],
   });

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { QUESTIONNAIRE_VERSION, type AnswerValue } from '../questionnaire.js';
+import { EXAMPLE_ANSWERS } from '../submission.js';
 
 /** A complete, valid set of answers of a student; PHQ-9 total = `phq9.reduce(+)`. */
 export function studentAnswers(
@@ -7,20 +8,7 @@ export function studentAnswers(
   phq9: readonly number[] = [1, 1, 1, 1, 1, 1, 1, 0, 0],
 ): Record<string, AnswerValue> {
   const answers: Record<string, AnswerValue | undefined> = {
-    gender: 'female',
-    age: 21,
-    profession: 'Student',
-    degree: 'BSc',
-    city: 'Other',
-    academic_pressure: 4,
-    study_satisfaction: 2,
-    cgpa: 7.5,
-    work_study_hours: 8,
-    sleep_duration: '5-6 hours',
-    dietary_habits: 'Moderate',
-    financial_stress: 3,
-    family_history: 'No',
-    suicidal_thoughts: 'No',
+    ...EXAMPLE_ANSWERS,
     ...Object.fromEntries(phq9.map((score, index) => [`phq9_${index + 1}`, score])),
     ...overrides,
   };
