@@ -50,6 +50,7 @@ const DUMMY_HASH_PASSWORD = 'not a password of anyone';
  */
 export class AccessService {
   private readonly cache = new Map<string, { value: unknown; until: number }>();
+  private readonly loading = new Map<string, Promise<unknown>>();
   private readonly touched = new Map<string, number>();
   private readonly now: () => Date;
   private readonly cacheMs: number;
@@ -247,22 +248,35 @@ export class AccessService {
     return token.revokedAt === null && (token.expiresAt === null || token.expiresAt > this.now());
   }
 
-  /** A cached check: answered without waiting while fresh, else from `load` (then cached). */
+  /**
+   * A cached check: answered without waiting while fresh, else from `load` (then cached);
+   * concurrent misses of one key share one load, so an expiring entry under load costs one
+   * query, not one per request in flight. `onFound` sees every answer.
+   */
   private cached<T>(
     key: string,
     load: () => Promise<T>,
-    onHit?: (value: T) => void,
+    onFound?: (value: T) => void,
   ): Promise<T> | T {
     const now = Date.now();
     const hit = this.cache.get(key);
     if (hit && hit.until > now) {
-      onHit?.(hit.value as T);
+      onFound?.(hit.value as T);
       return hit.value as T;
     }
-    return load().then((value) => {
-      if (this.cache.size >= MAX_CACHED) this.cache.clear();
-      this.cache.set(key, { value, until: now + this.cacheMs });
-      onHit?.(value);
+    let pending = this.loading.get(key) as Promise<T> | undefined;
+    if (!pending) {
+      pending = load()
+        .then((value) => {
+          if (this.cache.size >= MAX_CACHED) this.cache.clear();
+          this.cache.set(key, { value, until: Date.now() + this.cacheMs });
+          return value;
+        })
+        .finally(() => this.loading.delete(key));
+      this.loading.set(key, pending);
+    }
+    return pending.then((value) => {
+      onFound?.(value);
       return value;
     });
   }
