@@ -137,6 +137,12 @@ describe('readKaggleCsv: both published variants', () => {
     expect(row.ok && row.record.city).toBe('Pune, Maharashtra');
   });
 
+  it('reads an empty or `?` cell of an optional survey factor as a missing value', async () => {
+    const [city, cgpa] = await readAll(csv(HEADER, rowWith('City', ''), rowWith('CGPA', '?')));
+    expect(city.ok && city.record.city).toBeNull();
+    expect(cgpa.ok && cgpa.record.cgpa).toBeNull();
+  });
+
   it('numbers rows by the file line they start on, counting the header as line 1', async () => {
     const rows = await readAll(csv(HEADER, '', rowWith('City', '"Pune\nEast"'), UNQUOTED_ROWS[1]));
     expect(rows.map((row) => row.line)).toEqual([3, 5]);
@@ -158,7 +164,8 @@ describe('readKaggleCsv: row errors name the column and the value', () => {
     ['Gender', 'Other', "Gender: 'Other' is not one of 'Male', 'Female'"],
     ['Depression', '2', "Depression: '2' is not 0 or 1"],
     ['Depression', '?', 'Depression: missing value'],
-    ['City', '', 'City: missing value'],
+    ['Profession', '', 'Profession: missing value'],
+    ['Sleep Duration', '?', 'Sleep Duration: missing value'],
     ['id', '', 'id: missing value'],
   ])('%s = %s', async (column, value, reason) => {
     const row = await rejection(rowWith(column, value));

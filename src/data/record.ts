@@ -26,24 +26,29 @@ const name = z
   .max(100)
   .regex(STORABLE_TEXT, { message: STORABLE_TEXT_MESSAGE });
 
+/**
+ * Null is a missing value. The published data has them only in financial stress (`?`); the
+ * survey's optional items (gender, city, CGPA, financial stress, family history, suicidal
+ * thoughts) are null when a respondent skips them or answers "another gender", and the
+ * models impute them (median for numbers, no one-hot column for categories).
+ */
 export const respondentSchema = z.strictObject({
-  gender: z.enum(GENDERS),
+  gender: z.enum(GENDERS).nullable(),
   age: z.number().finite().min(15).max(100),
-  city: name,
+  city: name.nullable(),
   profession: name,
   academic_pressure: scale(5),
   work_pressure: scale(5),
-  cgpa: scale(10),
+  cgpa: scale(10).nullable(),
   study_satisfaction: scale(5),
   job_satisfaction: scale(5),
   sleep_duration: z.enum(SLEEP_DURATIONS),
   dietary_habits: z.enum(DIETARY_HABITS),
   degree: name,
-  suicidal_thoughts: z.enum(YES_NO),
+  suicidal_thoughts: z.enum(YES_NO).nullable(),
   work_study_hours: scale(24),
-  /** The only factor with missing values in the published data (`?`). */
   financial_stress: scale(5).nullable(),
-  family_history: z.enum(YES_NO),
+  family_history: z.enum(YES_NO).nullable(),
 });
 
 export const labelSchema = z.union([z.literal(0), z.literal(1)]);

@@ -27,6 +27,16 @@ const test = split(200, 4).records;
 test.push(
   { ...test[0], city: 'Atlantis', degree: 'Nothing', profession: 'Pirate' },
   { ...test[1], financial_stress: null, sleep_duration: 'Others' },
+  // Every item the survey lets a respondent skip, skipped.
+  {
+    ...test[2],
+    gender: null,
+    city: null,
+    cgpa: null,
+    financial_stress: null,
+    family_history: null,
+    suicidal_thoughts: null,
+  },
 );
 
 describe.each([

@@ -185,7 +185,7 @@ describe('record mapping and manual review', () => {
     expect(mapping.ok && mapping.record.financial_stress).toBeNull();
   });
 
-  it(`sends a response to review when more than 20% of the ${OPTIONAL_FACTOR_ITEMS.length} optional items are unanswered`, () => {
+  it(`sends a response to review only when more than maxUnansweredShare of the ${OPTIONAL_FACTOR_ITEMS.length} optional items are unanswered`, () => {
     const mapping = toRecord({ ...studentAnswers(), financial_stress: null, cgpa: null }, 0.2);
     expect(mapping).toMatchObject({
       ok: false,
@@ -194,15 +194,20 @@ describe('record mapping and manual review', () => {
     });
   });
 
-  it('never invents a value: "another gender" or a skipped field the record cannot hold goes to review', () => {
-    expect(toRecord(studentAnswers({ gender: 'another' }), 0.2)).toMatchObject({
-      ok: false,
-      reason: 'not-representable',
-      fields: ['gender'],
+  it('keeps every skipped optional item, and "another gender", as a missing value: never invented, never sent to review by default', () => {
+    const skipped = Object.fromEntries(OPTIONAL_FACTOR_ITEMS.map((item) => [item.id, null]));
+    const mapping = toRecord({ ...studentAnswers(), ...skipped }, 1);
+    expect(mapping.ok).toBe(true);
+    const record = mapping.ok ? mapping.record : undefined;
+    for (const item of OPTIONAL_FACTOR_ITEMS) expect(record?.[item.field!], item.id).toBeNull();
+    expect(toRecord(studentAnswers({ gender: 'another' }), 1)).toMatchObject({
+      ok: true,
+      record: { gender: null, age: studentAnswers().age },
     });
-    expect(toRecord({ ...studentAnswers(), suicidal_thoughts: null }, 0.2)).toMatchObject({
-      ok: false,
-      fields: ['suicidal_thoughts'],
-    });
+  });
+
+  it('asks optionally only for factors the record can hold as missing', () => {
+    for (const item of OPTIONAL_FACTOR_ITEMS)
+      expect(respondentSchema.shape[item.field!].safeParse(null).success, item.id).toBe(true);
   });
 });

@@ -182,9 +182,8 @@ export const ITEMS: readonly Item[] = [
     field: 'gender',
     display: 'radio',
     values: ['female', 'male', 'another'],
-    // The dataset (and so the record) knows only Male/Female. "Another gender" is a real
-    // answer the record cannot hold: it maps to null, which keeps the response out of the
-    // training data (see docs in README, "Survey").
+    // The dataset knows only Male/Female. "Another gender" is a real answer the record cannot
+    // hold as a value: it is a missing gender, as a skipped item is (the model excludes gender).
     toRecord: { female: 'Female', male: 'Male', another: null },
   },
   {

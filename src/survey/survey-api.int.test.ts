@@ -263,25 +263,44 @@ describe.each(databaseBackends)('survey API on $name', (backend) => {
     expect(english.json().errors[0].message).toBe('Please enter a number from 18 to 100.');
   });
 
-  it('keeps incomplete responses out of the training data (manual review) and away from the hook', async () => {
+  it('keeps skipped optional items and "another gender" as missing values in the training data, scored by the hook; only too many skips go to review', async () => {
     const sparse = await post(
       submissionBody({ ...studentAnswers(), cgpa: null, financial_stress: undefined }),
     );
     const another = await post(submissionBody(studentAnswers({ gender: 'another' })));
-    expect([sparse.statusCode, another.statusCode]).toEqual([201, 201]);
-    const rows = await sql<{ state: string; review_reason: string; record: unknown }>`
-      select state, review_reason, record from survey_response order by review_reason`.execute(
-      database.db,
+    const empty = await post(
+      submissionBody({
+        ...studentAnswers(),
+        cgpa: null,
+        financial_stress: null,
+        city: null,
+        gender: null,
+        family_history: null,
+        suicidal_thoughts: null,
+      }),
     );
-    expect(rows.rows).toEqual([
-      { state: 'manual_review', review_reason: 'not-representable: gender', record: null },
-      {
-        state: 'manual_review',
-        review_reason: 'too-many-unanswered: cgpa, financial_stress',
-        record: null,
-      },
+    expect([sparse.statusCode, another.statusCode, empty.statusCode]).toEqual([201, 201, 201]);
+    const rows = await sql<{
+      state: string;
+      review_reason: string | null;
+      record: Record<string, unknown>;
+    }>`
+      select state, review_reason, record from survey_response`.execute(database.db);
+    expect(rows.rows.map((row) => [row.state, row.review_reason])).toEqual([
+      ['training', null],
+      ['training', null],
+      ['training', null],
     ]);
-    expect(hookCalls).toEqual([]);
+    const values = rows.rows.map((row) => [row.record.cgpa, row.record.gender]);
+    expect(values).toHaveLength(3);
+    expect(values).toEqual(
+      expect.arrayContaining([
+        [null, 'Female'],
+        [studentAnswers().cgpa, null],
+        [null, null],
+      ]),
+    );
+    expect(hookCalls).toHaveLength(3);
   });
 
   it('keeps the response when the scoring hook fails', async () => {
@@ -320,7 +339,8 @@ describe.each(databaseBackends)('survey API on $name', (backend) => {
       variant: 'quoted',
     });
     const lines = [...exported.lines];
-    expect(exported).toMatchObject({ rows: 10, suppressed: 1 });
+    // Suppressed: the one who stands out, and the one of another gender (a group of one).
+    expect(exported).toMatchObject({ rows: 10, suppressed: 2 });
     expect(lines[0]).toMatch(/^id,Gender,Age,City,/);
     // Rows are ordered by day, then by random submission id: which of the ten comes first
     // is chance, so compare everything but the label, and count the labels.
@@ -350,7 +370,8 @@ describe.each(databaseBackends)('survey API on $name', (backend) => {
       config,
     };
     const dataset = await resolveDataset(sources, `survey:since=${TODAY}`);
-    expect(dataset).toMatchObject({ name: 'survey', synthetic: false, rows: 11, positives: 5 });
+    // Inside the database nothing is suppressed: all twelve, another gender's as a missing value.
+    expect(dataset).toMatchObject({ name: 'survey', synthetic: false, rows: 12, positives: 5 });
     expect((await resolveDataset(sources, 'survey')).id).toBe(dataset.id);
     await expect(resolveDataset(sources, 'survey:since=yesterday')).rejects.toThrow(
       /survey:since=YYYY-MM-DD/,

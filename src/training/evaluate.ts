@@ -65,7 +65,7 @@ export function evaluate(
     report,
     calibration: calibrationBins(labels, probabilities, 10),
     slices: {
-      gender: slice((record) => record.gender),
+      gender: slice((record) => record.gender ?? 'not given'),
       age_band: slice((record) => ageBand(record.age)),
       degree_level: slice((record) => degreeLevel(record.degree)),
     },

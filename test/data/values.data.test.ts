@@ -22,8 +22,17 @@ describe('values of the real data ($SDP_DATASET)', needsDataset, () => {
   beforeAll(async () => {
     records = (await loadKaggleCsvFile(datasetFile())).records;
   });
+  /** A column's values; the published data has missing values in financial stress only. */
   const column = <K extends keyof LabelledRespondent>(field: K) =>
-    records.map((record) => record[field]);
+    records.map((record) => record[field] as NonNullable<LabelledRespondent[K]>);
+
+  it('have missing values in financial stress only (`?` on 3 rows)', () => {
+    const missing = new Map<string, number>();
+    for (const record of records)
+      for (const [field, value] of Object.entries(record))
+        if (value === null) missing.set(field, (missing.get(field) ?? 0) + 1);
+    expect([...missing.keys()]).toEqual(['financial_stress']);
+  });
 
   it('pass the default validation suite with warnings only: the known out-of-scale zeros and near-constant columns', async () => {
     const report = await validateRows(readKaggleCsv(createReadStream(datasetFile())));

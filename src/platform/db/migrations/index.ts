@@ -9,6 +9,7 @@ import * as lighterPredictionLog from './0007-lighter-prediction-log.js';
 import * as runOwnership from './0008-run-ownership.js';
 import * as access from './0009-access.js';
 import * as surveyPredictionAnonymity from './0010-survey-prediction-anonymity.js';
+import * as missingAnswers from './0011-missing-answers.js';
 
 /**
  * All migrations in order. Names sort in the order they must run; a released migration is
@@ -25,4 +26,5 @@ export const migrations: Record<string, Migration> = {
   '0008-run-ownership': runOwnership,
   '0009-access': access,
   '0010-survey-prediction-anonymity': surveyPredictionAnonymity,
+  '0011-missing-answers': missingAnswers,
 };
