@@ -12,7 +12,17 @@ import { REPO_ROOT } from './harness/sdp-process.js';
  * A layer imports only from layers below it; domains may use each other.
  */
 const SRC = path.join(REPO_ROOT, 'src');
-const DOMAINS = ['data', 'ml', 'training', 'tracking', 'tuning', 'serving', 'survey', 'access'];
+const DOMAINS = [
+  'data',
+  'ml',
+  'training',
+  'tracking',
+  'tuning',
+  'serving',
+  'survey',
+  'access',
+  'pipelines',
+];
 
 type Layer = 'top' | 'domain' | 'platform' | 'base';
 

@@ -3,6 +3,7 @@ import { composeConfig, type LoadedConfig, type LoadOptions } from '../config/lo
 import { accessSettingsSchema } from '../access/settings.js';
 import { dataSettingsSchema } from '../data/settings.js';
 import { modelSettingsSchema } from '../ml/settings.js';
+import { pipelinesSettingsSchema } from '../pipelines/settings.js';
 import { blobSettingsSchema } from '../platform/blobs/index.js';
 import { redactUrls } from '../platform/redact-url.js';
 import { databaseSettingsSchema } from '../platform/db/settings.js';
@@ -39,6 +40,8 @@ export const configSchema = z.strictObject({
   survey: surveySettingsSchema,
   /** Identities, what is open to whom, rate limits (docs/security.md). */
   access: accessSettingsSchema,
+  /** Pipelines, their schedules and the weekly retraining loop (README, "Pipelines"). */
+  pipelines: pipelinesSettingsSchema,
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -10,6 +10,7 @@ import type { JobContext, JobHandlers } from '../platform/queue/job-queue.js';
 import type { QueueRuntime } from './runtime.js';
 import type { RunId } from '../tracking/ids.js';
 import { runTuneTrialJob, tuneTrialJobSchema } from '../tuning/tune-trial-job.js';
+import { taskJobSchema } from '../pipelines/pipeline-service.js';
 
 /**
  * Every job sdp puts on its queue, as one discriminated union: parsed when enqueued and again
@@ -38,6 +39,8 @@ export const appJobSchema = z.discriminatedUnion('type', [
     overrides: z.array(z.string().max(500)).max(50),
   }),
   tuneTrialJobSchema,
+  /** One try of a pipeline task (src/pipelines): the runner records its outcome. */
+  taskJobSchema,
 ]);
 
 export type AppJobSchema = typeof appJobSchema;
@@ -104,6 +107,7 @@ export function appJobHandlers(runtime: QueueRuntime): JobHandlers<AppJobSchema>
       return { runId, model, version, aliases, metrics };
     },
     'tune-trial': (job, ctx) => runTuneTrialJob(runtime, job, ctx),
+    'pipeline-task': (job) => runtime.pipelines.runTask(job),
   };
 }
 

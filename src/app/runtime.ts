@@ -28,6 +28,7 @@ import { loadRegisteredModel } from '../training/model-loader.js';
 import { StudyRepository } from '../tuning/study-repository.js';
 import type { Config } from './config.js';
 import { appJobSchema, type AppJobSchema } from './jobs.js';
+import { createPipelines, type Pipelines } from './pipelines.js';
 
 export type AppQueue = JobQueue<AppJobSchema>;
 
@@ -61,9 +62,12 @@ export interface Runtime {
   close(): Promise<void>;
 }
 
-/** A runtime that also carries the job queue: long-lived processes and distributed tuning. */
+/** A runtime that also carries the job queue: long-lived processes, distributed tuning, pipelines. */
 export interface QueueRuntime extends Runtime {
   queue: AppQueue;
+  /** Pipelines and their runs (`service`), and the scheduler that fires them. */
+  pipelines: Pipelines['service'];
+  scheduler: Pipelines['scheduler'];
 }
 
 export interface RuntimeOptions {
@@ -77,8 +81,8 @@ export interface RuntimeOptions {
   database?: DatabaseHandle;
   /** Let CLI commands on the same data dir use this process's embedded database (long-lived roles). */
   shareDatabase?: boolean;
-  /** Today's UTC day for the survey (tests fix it); default: the real clock. */
-  today?: () => string;
+  /** The clock of pipelines, schedules and the survey's day (simulations pass a fake one). */
+  clock?: () => Date;
 }
 
 /**
@@ -146,7 +150,8 @@ export async function openRuntime(
         `${queue ? `queue ${queue.describe()}; ` : ''}objects ${blobs.describe()}`,
     );
 
-    const parts = wire(config, database, blobs, log, options.today);
+    const clock = options.clock ?? (() => new Date());
+    const parts = wire(config, database, blobs, log, () => clock().toISOString().slice(0, 10));
     const runtime: Runtime = {
       config,
       groups: options.groups ?? {},
@@ -175,6 +180,7 @@ export async function openRuntime(
       ],
       close: async () => {
         // While the database is open: the last responses are scored, the log is flushed.
+        await pipelines?.scheduler.stop();
         await parts.survey.drain();
         await parts.predictions.close();
         await queue?.close({ timeoutMs: config.server.shutdownTimeoutMs });
@@ -182,7 +188,10 @@ export async function openRuntime(
         if (!options.database) await database.close();
       },
     };
-    return queue ? { ...runtime, queue } : runtime;
+    const pipelines = queue ? createPipelines(runtime, queue, clock) : undefined;
+    return queue && pipelines
+      ? { ...runtime, queue, pipelines: pipelines.service, scheduler: pipelines.scheduler }
+      : runtime;
   } catch (error) {
     for (const resource of opened.reverse()) await resource.close().catch(() => {});
     throw error;
@@ -195,7 +204,7 @@ function wire(
   database: DatabaseHandle,
   blobs: BlobStore,
   log: Logger,
-  today: (() => string) | undefined,
+  today: () => string,
 ) {
   const { db } = database;
   const audit = new DatabaseAuditTrail(db);

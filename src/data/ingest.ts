@@ -5,6 +5,7 @@ import path from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { DomainError, isDomainError } from '../errors.js';
 import type { DataSettings } from './settings.js';
+import type { LabelledRespondent } from './record.js';
 import type {
   DatasetRepository,
   DatasetVersion,
@@ -310,4 +311,37 @@ function formatBytes(bytes: number): string {
     unit++;
   }
   return `${value.toFixed(unit === 0 ? 0 : 1)} ${units[unit]}`;
+}
+
+/**
+ * Stores records already in memory (a split, a union of versions, survey responses) as a
+ * dataset version, through the same path as a file: validation, one transaction,
+ * de-duplication by content. `ids` are the rows' source ids (default 1, 2, 3 …).
+ */
+export function storeRecords(
+  repository: DatasetRepository,
+  dataset: {
+    name: string;
+    source: string;
+    synthetic: boolean;
+    records: readonly LabelledRespondent[];
+    ids?: readonly string[];
+  },
+  options: StoreOptions,
+): Promise<StoreResult> {
+  async function* rows(): AsyncIterable<KaggleRow> {
+    for (const [i, record] of dataset.records.entries())
+      yield { ok: true, line: i + 2, sourceId: dataset.ids?.[i] ?? String(i + 1), record };
+  }
+  return storeDataset(
+    repository,
+    {
+      name: dataset.name,
+      source: dataset.source,
+      synthetic: dataset.synthetic,
+      fileSha256: null,
+      rows: rows(),
+    },
+    options,
+  );
 }

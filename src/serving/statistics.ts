@@ -46,6 +46,8 @@ export interface PairedAucTest {
   aucB: number;
   /** aucB − aucA */
   difference: number;
+  /** Standard error of the difference. */
+  standardError: number;
   z: number;
   pValue: number;
 }
@@ -89,6 +91,7 @@ export function delongPairedTest(
     aucA: a.auc,
     aucB: b.auc,
     difference,
+    standardError: Math.sqrt(Math.max(0, varianceOfDifference)),
     z,
     pValue: varianceOfDifference > 0 ? twoSided(z) : difference === 0 ? 1 : 0,
   };

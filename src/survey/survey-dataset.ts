@@ -1,6 +1,5 @@
 import type { DatasetRepository } from '../data/dataset-repository.js';
-import { storeDataset, type StoreOptions, type StoreResult } from '../data/ingest.js';
-import type { KaggleRow } from '../data/kaggle-csv.js';
+import { storeRecords, type StoreOptions, type StoreResult } from '../data/ingest.js';
 import { DomainError } from '../errors.js';
 import type { SurveyRepository } from './survey-repository.js';
 
@@ -34,26 +33,17 @@ export async function storeSurveyDataset(
   // Read first: embedded PGlite has one connection, and the store below holds it for its
   // whole transaction.
   const responses = await repositories.surveys.trainingResponses(ref.since);
-  async function* rows(): AsyncIterable<KaggleRow> {
-    let line = 1;
-    for (const response of responses) {
-      line++;
-      yield {
-        ok: true,
-        line,
-        sourceId: response.submissionId,
-        record: { ...response.record, depression: response.phq9Label },
-      };
-    }
-  }
-  return storeDataset(
+  return storeRecords(
     repositories.datasets,
     {
       name: 'survey',
       source: ref.since ? `survey:since=${ref.since}` : 'survey',
       synthetic: false,
-      fileSha256: null,
-      rows: rows(),
+      records: responses.map((response) => ({
+        ...response.record,
+        depression: response.phq9Label,
+      })),
+      ids: responses.map((response) => response.submissionId),
     },
     options,
   );

@@ -130,16 +130,17 @@ export class SurveyRepository {
   }
 
   /**
-   * Training responses submitted on or after `since` (a `YYYY-MM-DD` day), ordered by day and
+   * Training responses submitted on or after `since` and before `before` (`YYYY-MM-DD` days), ordered by day and
    * then by the random submission id, so the order within a day reveals nothing. Pass the
    * open transaction when there is one: embedded PGlite has a single connection.
    */
-  async trainingResponses(since: string | undefined): Promise<TrainingResponse[]> {
+  async trainingResponses(since: string | undefined, before?: string): Promise<TrainingResponse[]> {
     let query = this.db
       .selectFrom('survey_response')
       .select(['submission_id', sql<string>`submitted_on::text`.as('day'), 'record', 'phq9_label'])
       .where('state', '=', 'training');
     if (since) query = query.where('submitted_on', '>=', since);
+    if (before) query = query.where('submitted_on', '<', before);
     const rows = await query.orderBy('submitted_on').orderBy('submission_id').execute();
     return rows.map((row) => ({
       submissionId: row.submission_id,

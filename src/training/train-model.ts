@@ -42,12 +42,18 @@ export interface TrainInput {
   onProgress?: (stage: string, done: number, total: number) => void;
   /** The queue job this training runs for (a job trains at most one live run). */
   jobId?: string;
+  /**
+   * False: store the artifact with the run but register no version (a pipeline's candidate,
+   * which its gate registers only if it passes; see `registerTrainedRun`). Default true.
+   */
+  register?: boolean;
 }
 
 export interface TrainResult {
   runId: RunId;
   model: string;
-  version: number;
+  /** The registered version; null when training was asked not to register. */
+  version: number | null;
   /** True when an identical artifact was registered already: `version` is that one, no new one. */
   reused: boolean;
   /** Aliases this version holds after registration (the first version becomes champion). */
@@ -239,24 +245,26 @@ export async function trainModel(deps: TrainDependencies, input: TrainInput): Pr
     const model = config.train.registeredModel;
     const same = await deps.registry.findVersionByArtifact(model, stored.sha256);
     const version =
-      same ??
-      (await deps.registry.registerVersion({
-        model,
-        runId: run.id,
-        artifactKey: stored.blobKey,
-        artifactSha256: stored.sha256,
-        signature: artifact.signature,
-        metrics: withoutNulls(metrics),
-        datasetId: dataset.id,
-        description: `${config.model.name} trained on ${dataset.name} (${dataset.id})`,
-      }));
+      input.register === false
+        ? same
+        : (same ??
+          (await deps.registry.registerVersion({
+            model,
+            runId: run.id,
+            artifactKey: stored.blobKey,
+            artifactSha256: stored.sha256,
+            signature: artifact.signature,
+            metrics: withoutNulls(metrics),
+            datasetId: dataset.id,
+            description: `${config.model.name} trained on ${dataset.name} (${dataset.id})`,
+          })));
     await deps.tracking.endRun(run.id, 'finished');
     return {
       runId: run.id,
       model,
-      version: version.version,
+      version: version?.version ?? null,
       reused: same !== undefined,
-      aliases: version.aliases,
+      aliases: version?.aliases ?? [],
       artifactSha256: stored.sha256,
       metrics,
       warnings: [...estimator.warnings],
@@ -267,6 +275,34 @@ export async function trainModel(deps: TrainDependencies, input: TrainInput): Pr
       .catch(() => {});
     throw error;
   }
+}
+
+/**
+ * Registers the model a finished run trained without registering (`register: false`), from
+ * its stored artifact: the version a pipeline's gate lets through. An identical artifact
+ * registered before is returned instead of a duplicate.
+ */
+export async function registerTrainedRun(
+  deps: Pick<TrainDependencies, 'tracking' | 'registry'>,
+  runId: RunId,
+  model: string,
+  description: string,
+): Promise<{ version: number; reused: boolean }> {
+  const { artifact, body } = await deps.tracking.getArtifact(runId, 'model.json');
+  const same = await deps.registry.findVersionByArtifact(model, artifact.sha256);
+  if (same) return { version: same.version, reused: true };
+  const parsed = JSON.parse(body.toString('utf8')) as ModelArtifact;
+  const version = await deps.registry.registerVersion({
+    model,
+    runId,
+    artifactKey: artifact.blobKey,
+    artifactSha256: artifact.sha256,
+    signature: parsed.signature,
+    metrics: withoutNulls(parsed.metrics as Record<string, number | null>),
+    datasetId: parsed.training.datasetId,
+    description,
+  });
+  return { version: version.version, reused: false };
 }
 
 function withoutNulls(values: Record<string, number | null>): Record<string, number> {

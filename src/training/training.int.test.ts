@@ -85,7 +85,7 @@ describe('training on synthetic data (embedded database)', async () => {
     expect(a.reused).toBe(false);
     expect(b).toMatchObject({ reused: true, version: a.version });
     expect(b.runId).not.toBe(a.runId);
-    expect(c).toMatchObject({ reused: false, version: a.version + 1 });
+    expect(c).toMatchObject({ reused: false, version: a.version! + 1 });
   });
 
   it('marks a failed run failed and registers nothing', async () => {

@@ -1,5 +1,6 @@
 import type { AccessTables } from '../../access/tables.js';
 import type { DatasetTables } from '../../data/tables.js';
+import type { PipelineTables } from '../../pipelines/tables.js';
 import type { SurveyTables } from '../../survey/tables.js';
 import type { JobTables } from '../queue/tables.js';
 import type { TrackingTables } from '../../tracking/tables.js';
@@ -18,4 +19,5 @@ export interface Database
     ServingTables,
     TuningTables,
     SurveyTables,
-    AccessTables {}
+    AccessTables,
+    PipelineTables {}

@@ -85,7 +85,7 @@ export async function openServingFixture(
     );
     const dataset = (await runtime.datasets.resolve(stored.datasetId))!;
     const result = await trainModel(runtime, { dataset, config, codeVersion: 'sdp@test' });
-    versions.push(result.version);
+    versions.push(result.version!);
   }
   return {
     config,

@@ -10,6 +10,7 @@ import * as runOwnership from './0008-run-ownership.js';
 import * as access from './0009-access.js';
 import * as surveyPredictionAnonymity from './0010-survey-prediction-anonymity.js';
 import * as missingAnswers from './0011-missing-answers.js';
+import * as pipelines from './0012-pipelines.js';
 
 /**
  * All migrations in order. Names sort in the order they must run; a released migration is
@@ -27,4 +28,5 @@ export const migrations: Record<string, Migration> = {
   '0009-access': access,
   '0010-survey-prediction-anonymity': surveyPredictionAnonymity,
   '0011-missing-answers': missingAnswers,
+  '0012-pipelines': pipelines,
 };
