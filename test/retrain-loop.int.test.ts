@@ -12,6 +12,9 @@ import { generateSynthetic } from '../src/data/synth.js';
 import { createLogger } from '../src/platform/log/logger.js';
 import type { App } from '../src/platform/http/server.js';
 import { trainModel } from '../src/training/train-model.js';
+import { PipelineRepository } from '../src/pipelines/pipeline-repository.js';
+import { PipelineScheduler } from '../src/pipelines/scheduler.js';
+import { bearer } from './harness/context.js';
 import { semesterWeek } from './harness/semester.js';
 import { waitFor } from './harness/wait-for.js';
 
@@ -221,4 +224,60 @@ describe('the weekly retraining loop over a simulated semester', () => {
       'pipeline.gate.refuse',
     ]);
   }, 900_000);
+
+  it('has one scheduler among several: a second waits for the lease, takes over when the leader stops renewing, and fires nothing twice', async () => {
+    const { config } = runtime;
+    const second = new PipelineScheduler(
+      runtime.pipelines,
+      new PipelineRepository(runtime.database.db),
+      { retrain: config.pipelines.retrain.schedule },
+      { clock, leaseMs: config.pipelines.scheduler.leaseMs, log: runtime.log },
+    );
+    const before = (await runtime.pipelines.runs({ pipeline: 'retrain' })).length;
+    toNextMonday();
+    const [a, b] = await Promise.all([runtime.scheduler.tick(), second.tick()]);
+    expect([a.leader, b.leader]).toEqual([true, false]);
+    // The leader dies (stops renewing); after its lease the other takes over the same week.
+    now = new Date(now.getTime() + config.pipelines.scheduler.leaseMs + 1000);
+    const takeover = await second.tick();
+    expect(takeover).toEqual({ leader: true, fired: [] });
+    expect((await runtime.scheduler.tick()).leader).toBe(false);
+    expect((await runtime.pipelines.runs({ pipeline: 'retrain' })).length).toBe(before + 1);
+  });
+
+  it('answers over HTTP: viewers read runs, operators trigger and pause, the public gets nothing', async () => {
+    const viewer = await bearer(runtime, 'viewer');
+    const operator = await bearer(runtime, 'operator');
+    const runs = await app.inject({
+      method: 'GET',
+      url: '/v1/pipelines/retrain/runs',
+      headers: viewer,
+    });
+    expect(runs.statusCode).toBe(200);
+    expect(runs.json().runs.length).toBeGreaterThanOrEqual(7);
+    const shown = await app.inject({
+      method: 'GET',
+      url: `/v1/pipelines/runs/${runs.json().runs[0].id}`,
+      headers: viewer,
+    });
+    expect(shown.json().tasks.map((t: { taskId: string }) => t.taskId)[0]).toBe('export-survey');
+    expect(
+      (await app.inject({ method: 'GET', url: '/v1/pipelines/retrain/runs' })).statusCode,
+    ).toBe(401);
+    const trigger = (headers: Record<string, string>, payload: Record<string, unknown>) =>
+      app.inject({ method: 'POST', url: '/v1/pipelines/retrain/runs', headers, payload });
+    expect((await trigger(viewer, { params: {} })).statusCode).toBe(403);
+    const bad = await trigger(operator, { params: { from: 'last week' } });
+    expect([bad.statusCode, bad.json().detail]).toEqual([400, expect.stringMatching(/from/)]);
+    const paused = await app.inject({
+      method: 'POST',
+      url: '/v1/pipelines/retrain/pause',
+      headers: operator,
+    });
+    expect(paused.statusCode).toBe(204);
+    toNextMonday();
+    expect((await runtime.scheduler.tick()).fired).toEqual([]); // paused: not scheduled
+    await app.inject({ method: 'POST', url: '/v1/pipelines/retrain/resume', headers: operator });
+    expect((await runtime.scheduler.tick()).fired).toHaveLength(1);
+  });
 });

@@ -5,6 +5,7 @@ import { healthRoutes } from '../platform/http/health-routes.js';
 import { createHttpServer, type App } from '../platform/http/server.js';
 import { createMetrics } from '../platform/metrics.js';
 import { mountQueueBoard } from '../platform/queue/board.js';
+import { pipelineRoutes } from '../pipelines/routes.js';
 import { trackingRoutes } from '../tracking/routes.js';
 import { servingRoutes } from '../serving/routes.js';
 import { registerServingMetrics } from '../serving/serving-metrics.js';
@@ -60,6 +61,7 @@ export async function createApp(runtime: Runtime | QueueRuntime, version: string
       servingRoutes(runtime.predictions, config.serving),
       surveyRoutes(runtime.survey, config.survey),
       surveyWebRoutes(config.survey),
+      ...('pipelines' in runtime ? [pipelineRoutes(runtime.pipelines, runtime.scheduler)] : []),
       (app) => {
         const options = { schema: { hide: true }, config: { access: 'public' } } as const;
         for (const [url, [file, type]] of Object.entries(HOME)) {

@@ -442,6 +442,11 @@ export class PipelineService {
     if (!paused) await this.startNext(name);
   }
 
+  async isPaused(name: string): Promise<boolean> {
+    this.definition(name);
+    return (await this.repository.control(name)).paused;
+  }
+
   async show(runId: string): Promise<RunDetails> {
     const run = await this.requireRun(runId);
     const definition = this.definitions.get(run.pipeline);

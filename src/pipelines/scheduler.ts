@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { errorMessage } from '../errors.js';
+import { DomainError, errorMessage } from '../errors.js';
 import type { PipelineRepository } from './pipeline-repository.js';
 import type { PipelineService } from './pipeline-service.js';
-import { intervalKey, intervalsEndingBetween } from './schedule.js';
+import { intervalKey, intervalsEndingBetween, nextFire } from './schedule.js';
 import type { ScheduleSettings } from './settings.js';
 
 const LEASE = 'pipeline-scheduler';
@@ -87,6 +87,52 @@ export class PipelineScheduler {
     }
     await this.service.reconcile();
     return { leader: true, fired };
+  }
+
+  /**
+   * Runs the scheduled intervals ending in (from, to] that have no run yet, oldest first, as
+   * `backfill` runs (queued one after another). Intervals run before keep their run.
+   */
+  async backfill(
+    name: string,
+    from: Date,
+    to: Date,
+    actor: string,
+  ): Promise<{ created: string[]; existing: string[] }> {
+    this.service.definition(name);
+    const schedule = this.schedules[name];
+    if (!schedule?.cron)
+      throw DomainError.invalid(
+        `Pipeline "${name}" has no schedule (pipelines.${name}.schedule.cron), so it has no intervals to backfill`,
+      );
+    if (!(from < to)) throw DomainError.invalid(`--from must be before --to`);
+    const intervals = intervalsEndingBetween(
+      { cron: schedule.cron, timezone: schedule.timezone },
+      from,
+      to,
+    );
+    if (intervals.length >= 1000)
+      throw DomainError.invalid('That is 1000 intervals or more; backfill a shorter span');
+    const created: string[] = [];
+    const existing: string[] = [];
+    for (const interval of intervals) {
+      const result = await this.service.trigger(name, {
+        trigger: 'backfill',
+        actor,
+        runKey: intervalKey(interval),
+        interval,
+      });
+      (result.created ? created : existing).push(result.run.id);
+    }
+    return { created, existing };
+  }
+
+  /** When the schedule of a pipeline fires next (after the clock's now), if it has one. */
+  nextRun(name: string): Date | null {
+    const schedule = this.schedules[name];
+    return schedule?.cron
+      ? nextFire({ cron: schedule.cron, timezone: schedule.timezone }, this.options.clock())
+      : null;
   }
 
   /** Ticks every `tickMs` until `stop()`. */
