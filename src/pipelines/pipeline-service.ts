@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import { z } from 'zod';
 import { DomainError, errorMessage, isRetryable } from '../errors.js';
 import { NO_AUDIT, type AuditTrail } from '../platform/audit.js';
@@ -230,14 +231,19 @@ export class PipelineService {
       current.attempts,
     );
     if (!claimed) return { state: 'running' };
-    if (current.state === 'running')
-      await this.repository.appendLog(runId, taskId, [
-        {
-          at: startedAt.toISOString(),
-          attempt: current.attempts,
-          message: 'this try was interrupted (its process stopped)',
-        },
-      ]);
+    const at = startedAt.toISOString();
+    await this.repository.appendLog(runId, taskId, [
+      ...(current.state === 'running'
+        ? [
+            {
+              at,
+              attempt: current.attempts,
+              message: 'this try was interrupted (its process stopped)',
+            },
+          ]
+        : []),
+      { at, attempt, message: `try ${attempt} of ${current.max_attempts} on ${WORKER}` },
+    ]);
     if (attempt > current.max_attempts) {
       await this.endTask(run, task, attempt - 1, 'failed', {
         error: `interrupted: its process stopped during try ${attempt - 1} of ${current.max_attempts}`,
@@ -536,6 +542,9 @@ export class PipelineService {
     return run;
   }
 }
+
+/** Who runs a try, in its log: the process, so that an operator can find it. */
+const WORKER = `${hostname()} pid ${process.pid}`;
 
 /** Every task a task depends on, directly or through others. */
 function ancestorsOf(definition: PipelineDefinition, taskId: string): Set<string> {
