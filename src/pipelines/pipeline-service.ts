@@ -295,6 +295,8 @@ export class PipelineService {
       now: this.clock,
     };
 
+    const began = performance.now();
+    const took = () => Math.round(performance.now() - began);
     let timer: NodeJS.Timeout | undefined;
     try {
       const output = await Promise.race([
@@ -307,14 +309,24 @@ export class PipelineService {
         }),
       ]);
       await written;
-      await this.endTask(run, task, attempt, 'succeeded', { output: output ?? {} });
+      await this.endTask(run, task, attempt, 'succeeded', {
+        output: output ?? {},
+        durationMs: took(),
+      });
       return { state: 'succeeded', attempt };
     } catch (error) {
       await written;
       if (error instanceof TaskSkipped) {
         if (error.wholeRun)
           await this.repository.setRunSummary(runId, `${SKIPPED_RUN}${error.reason}`);
-        await this.endTask(run, task, attempt, 'skipped', { error: error.reason }, error.wholeRun);
+        await this.endTask(
+          run,
+          task,
+          attempt,
+          'skipped',
+          { error: error.reason, durationMs: took() },
+          error.wholeRun,
+        );
         return { state: 'skipped', attempt };
       }
       const message = errorMessage(error);
@@ -339,7 +351,7 @@ export class PipelineService {
         );
         return { state: 'up_for_retry', attempt };
       }
-      await this.endTask(run, task, attempt, 'failed', { error: message });
+      await this.endTask(run, task, attempt, 'failed', { error: message, durationMs: took() });
       return { state: 'failed', attempt };
     } finally {
       clearTimeout(timer);
@@ -351,12 +363,11 @@ export class PipelineService {
     task: ResolvedTask<unknown>,
     attempt: number,
     state: 'succeeded' | 'failed' | 'skipped',
-    outcome: { output?: TaskOutput; error?: string },
+    /** `durationMs` is measured on the monotonic clock: real even under a simulation's fake one. */
+    outcome: { output?: TaskOutput; error?: string; durationMs?: number },
     skipRest = false,
   ): Promise<void> {
     const now = this.clock();
-    const current = await this.repository.getTaskRun(run.id, task.id);
-    const startedAt = current?.started_at ?? now;
     await this.repository.updateTask(
       run.id,
       task.id,
@@ -364,7 +375,7 @@ export class PipelineService {
       {
         state,
         finished_at: now,
-        duration_ms: Math.max(0, now.getTime() - startedAt.getTime()),
+        duration_ms: outcome.durationMs ?? null,
         output: JSON.stringify(outcome.output ?? null),
         error: outcome.error ?? null,
       },
