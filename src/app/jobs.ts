@@ -107,7 +107,7 @@ export function appJobHandlers(runtime: QueueRuntime): JobHandlers<AppJobSchema>
       return { runId, model, version, aliases, metrics };
     },
     'tune-trial': (job, ctx) => runTuneTrialJob(runtime, job, ctx),
-    'pipeline-task': (job) => runtime.pipelines.runTask(job),
+    'pipeline-task': (job, ctx) => runtime.pipelines.runTask(job, ctx.signal),
   };
 }
 

@@ -72,6 +72,7 @@ export function createPipelines(
     clock,
     runtime.log,
     runtime.audit,
+    settings.heartbeatMs,
   );
   const scheduler = new PipelineScheduler(service, repository, schedules, {
     clock,

@@ -45,7 +45,8 @@ async function run(config: Config, groups: Record<string, string>): Promise<void
   if (config.role !== 'api') await startWorker(runtime);
   if (config.role === 'all') await ensureChampion(runtime);
   // Every long-lived process may fire schedules; the lease makes exactly one the leader.
-  if (config.pipelines.scheduler.enabled) runtime.scheduler.start(config.pipelines.scheduler.tickMs);
+  if (config.pipelines.scheduler.enabled)
+    runtime.scheduler.start(config.pipelines.scheduler.tickMs);
 
   if (app) {
     await app.listen({ host: config.server.host, port: config.server.port });

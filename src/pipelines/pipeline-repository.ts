@@ -230,6 +230,33 @@ export class PipelineRepository {
     return result.numUpdatedRows > 0n;
   }
 
+  /** A running try's sign of life, on the database's clock (not the pipeline's, which may be fake). */
+  async beat(runId: string, taskId: string, attempt: number): Promise<void> {
+    await this.db
+      .updateTable('pipeline_task_run')
+      .set({ heartbeat_at: sql`now()` })
+      .where('run_id', '=', runId)
+      .where('task_id', '=', taskId)
+      .where('state', '=', 'running')
+      .where('attempts', '=', attempt)
+      .execute();
+  }
+
+  /** Whether the task's running try has beaten within `staleAfterMs`. */
+  async isAlive(runId: string, taskId: string, staleAfterMs: number): Promise<boolean> {
+    const row = await this.db
+      .selectFrom('pipeline_task_run')
+      .select(
+        sql<boolean>`heartbeat_at > now() - make_interval(secs => ${staleAfterMs / 1000})`.as(
+          'alive',
+        ),
+      )
+      .where('run_id', '=', runId)
+      .where('task_id', '=', taskId)
+      .executeTakeFirst();
+    return row?.alive === true;
+  }
+
   /** The outputs of one task over every run of a pipeline that it succeeded in. */
   async taskOutputs(pipeline: string, taskId: string): Promise<Record<string, unknown>[]> {
     const rows = await this.db

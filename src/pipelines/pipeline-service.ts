@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { hostname } from 'node:os';
 import { z } from 'zod';
 import { DomainError, errorMessage, isRetryable } from '../errors.js';
@@ -73,8 +74,17 @@ export class PipelineService {
     private readonly clock: () => Date,
     private readonly log: { info(o: object, m?: string): void; warn(o: object, m?: string): void },
     private readonly audit: AuditTrail = NO_AUDIT,
+    /**
+     * A running try beats this often; one silent for three beats is presumed dead (its
+     * process killed or cut off), and only then tried again.
+     */
+    private readonly heartbeatMs = 10_000,
   ) {
     for (const definition of definitions) this.definitions.set(definition.name, definition);
+  }
+
+  private get staleAfterMs(): number {
+    return 3 * this.heartbeatMs;
   }
 
   list(): PipelineDefinition[] {
@@ -203,11 +213,23 @@ export class PipelineService {
    * thrown: the job succeeds, and the retry (with the task's backoff) is a new job. Only a
    * failure to record (database down) throws, so that the queue tries the job again.
    */
-  async runTask(job: TaskJob): Promise<{ state: TaskState; attempt?: number }> {
+  async runTask(
+    job: TaskJob,
+    signal?: AbortSignal,
+  ): Promise<{ state: TaskState; attempt?: number }> {
     const { runId, taskId } = job;
     const run = await this.repository.getRun(runId);
-    const current = await this.repository.getTaskRun(runId, taskId);
+    let current = await this.repository.getTaskRun(runId, taskId);
     if (!run || !current) throw DomainError.notFound(`No task ${taskId} in pipeline run ${runId}`);
+    // A second delivery of a job whose try still runs (its queue lock lost while Redis was
+    // away or its event loop busy) waits for that try instead of running beside it.
+    while (
+      current.state === 'running' &&
+      (await this.repository.isAlive(runId, taskId, this.staleAfterMs))
+    ) {
+      await sleep(this.heartbeatMs, undefined, { signal });
+      current = (await this.repository.getTaskRun(runId, taskId))!;
+    }
     if (run.state !== 'running' || FINISHED_TASK_STATES.includes(current.state))
       return { state: current.state };
     const task = this.definition(run.pipeline).tasks.find((t) => t.id === taskId);
@@ -231,6 +253,7 @@ export class PipelineService {
       current.attempts,
     );
     if (!claimed) return { state: 'running' };
+    await this.repository.beat(runId, taskId, attempt);
     const at = startedAt.toISOString();
     await this.repository.appendLog(runId, taskId, [
       ...(current.state === 'running'
@@ -297,6 +320,11 @@ export class PipelineService {
 
     const began = performance.now();
     const took = () => Math.round(performance.now() - began);
+    const heartbeat = setInterval(
+      () => void this.repository.beat(runId, taskId, attempt).catch(() => {}),
+      this.heartbeatMs,
+    );
+    heartbeat.unref();
     let timer: NodeJS.Timeout | undefined;
     try {
       const output = await Promise.race([
@@ -355,6 +383,7 @@ export class PipelineService {
       return { state: 'failed', attempt };
     } finally {
       clearTimeout(timer);
+      clearInterval(heartbeat);
     }
   }
 
@@ -496,7 +525,8 @@ export class PipelineService {
   /**
    * Repairs what crashes leave: a task whose job is gone or was given up on by the queue
    * (its worker killed on every try, the database down through every retry) is queued again
-   * if it has tries left, else failed with the reason; then its run moves on. Called by the
+   * if it has tries left, else failed with the reason; a try that still beats is left alone;
+   * then its run moves on (tasks whose enqueue failed are queued now). Called by the
    * scheduler on every tick, so no run stays `running` for ever.
    */
   async reconcile(): Promise<number> {
@@ -505,6 +535,12 @@ export class PipelineService {
       if (!this.definitions.has(run.pipeline)) continue;
       for (const task of await this.repository.taskRuns(run.id)) {
         if (!['queued', 'running', 'up_for_retry'].includes(task.state)) continue;
+        // A try that still beats is alive, whatever became of its job (Redis restarted empty).
+        if (
+          task.state === 'running' &&
+          (await this.repository.isAlive(run.id, task.task_id, this.staleAfterMs))
+        )
+          continue;
         const attempt = task.state === 'running' ? task.attempts : task.attempts + 1;
         const jobId = taskJobId(run.id, task.task_id, attempt);
         const job = await this.queue.jobState(jobId);
@@ -543,6 +579,8 @@ export class PipelineService {
           await this.advance(run.id);
         }
       }
+      // Tasks left pending when an enqueue failed (Redis away) are queued now.
+      await this.advance(run.id);
     }
     return repaired;
   }

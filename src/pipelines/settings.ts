@@ -62,6 +62,8 @@ export const pipelinesSettingsSchema = z.strictObject({
     /** Leader lease; another process takes over this long after the leader stops renewing. */
     leaseMs: z.number().int().min(1000),
   }),
+  /** A running task try beats this often; silent for three beats, it is presumed dead and tried again. */
+  heartbeatMs: z.number().int().min(100),
   retrain: retrainSchema,
 });
 export type PipelinesSettings = z.infer<typeof pipelinesSettingsSchema>;

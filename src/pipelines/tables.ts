@@ -57,6 +57,8 @@ export interface PipelineTaskRunTable {
   finished_at: NullableTime;
   duration_ms: number | null;
   next_try_at: NullableTime;
+  /** Renewed by the running try (database clock); stale means its process is gone. */
+  heartbeat_at: NullableTime;
   output: Json<Record<string, unknown> | null>;
   error: string | null;
   log: Json<TaskLogLine[]>;

@@ -88,11 +88,13 @@ export class Semester {
     )!.id;
     await whileRunning?.(runId);
     await waitFor(
-      async () =>
-        ['succeeded', 'failed', 'skipped'].includes(
+      async () => {
+        await runtime.scheduler.tick(); // as its timer would: repairs lost tasks, fires nothing new
+        return ['succeeded', 'failed', 'skipped'].includes(
           (await runtime.pipelines.show(runId)).run.state,
-        ),
-      { timeoutMs: 300_000, intervalMs: 100, what: `retrain run ${runId} to end` },
+        );
+      },
+      { timeoutMs: 300_000, intervalMs: 200, what: `retrain run ${runId} to end` },
     );
     return runtime.pipelines.show(runId);
   }
@@ -132,6 +134,8 @@ export const SEMESTER_OVERRIDES = [
   'train.folds=2',
   'survey.rateLimit.submissions=100000',
   'pipelines.scheduler.enabled=false',
+  // A killed worker's try is presumed dead after 6 s of silence, not 30.
+  'pipelines.heartbeatMs=2000',
   'pipelines.retrain.minNewRows=40',
   'pipelines.retrain.candidates=[[model=logistic],[model=gbdt,model.params.maxIter=40]]',
   'serving.rollout.defaultSteps=[50,100]',

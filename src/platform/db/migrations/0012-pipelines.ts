@@ -24,7 +24,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addUniqueConstraint('pipeline_run_key_unique', ['pipeline', 'run_key'])
     .execute();
   // One running run per pipeline, enforced where two processes could race to start one.
-  await sql`create unique index pipeline_run_one_running on pipeline_run (pipeline) where state = 'running'`.execute(db);
+  await sql`create unique index pipeline_run_one_running on pipeline_run (pipeline) where state = 'running'`.execute(
+    db,
+  );
   await db.schema
     .createIndex('pipeline_run_by_pipeline')
     .on('pipeline_run')
@@ -32,7 +34,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .execute();
   await db.schema
     .createTable('pipeline_task_run')
-    .addColumn('run_id', 'text', (col) => col.notNull().references('pipeline_run.id').onDelete('cascade'))
+    .addColumn('run_id', 'text', (col) =>
+      col.notNull().references('pipeline_run.id').onDelete('cascade'),
+    )
     .addColumn('task_id', 'text', (col) => col.notNull())
     .addColumn('state', 'text', (col) =>
       col
@@ -47,6 +51,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('finished_at', 'timestamptz')
     .addColumn('duration_ms', 'integer')
     .addColumn('next_try_at', 'timestamptz')
+    .addColumn('heartbeat_at', 'timestamptz')
     .addColumn('output', 'jsonb')
     .addColumn('error', 'text')
     .addColumn('log', 'jsonb', (col) => col.notNull().defaultTo(sql`'[]'::jsonb`))
