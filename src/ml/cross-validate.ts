@@ -19,6 +19,8 @@ export interface CrossValidationOptions {
   parallelism?: number;
   /** Decision threshold for the threshold metrics (default 0.5). */
   threshold?: number;
+  /** A fitting weight per row (e.g. survey rows counted more); test folds are scored unweighted. */
+  weights?: ArrayLike<number>;
 }
 
 /** Mean and standard deviation over folds of the scalar metrics. */
@@ -75,12 +77,17 @@ export async function crossValidate(
   if (labels.length !== frame.rows)
     throw DomainError.invalid(`crossValidate: ${frame.rows} rows but ${labels.length} labels`);
   const splits = stratifiedKFold(labels, { folds, seed });
+  if (options.weights && options.weights.length !== frame.rows)
+    throw DomainError.invalid(
+      `crossValidate: ${frame.rows} rows but ${options.weights.length} weights`,
+    );
 
   let results: FoldResult[];
   if (parallelism === 1) {
     const sharedLabels = Uint8Array.from(labels);
+    const weights = options.weights && Float64Array.from(options.weights);
     results = splits.map(({ train, test }, fold) =>
-      runFold({ fold, spec, frame, labels: sharedLabels, train, test, threshold }),
+      runFold({ fold, spec, frame, labels: sharedLabels, train, test, threshold, weights }),
     );
   } else {
     const workerUrl = cvWorkerUrl();
@@ -92,6 +99,11 @@ export async function crossValidate(
     const sharedFrame = shareFrame(frame);
     const sharedLabels = new Uint8Array(new SharedArrayBuffer(labels.length));
     sharedLabels.set(Uint8Array.from(labels));
+    let weights: Float64Array | undefined;
+    if (options.weights) {
+      weights = new Float64Array(new SharedArrayBuffer(options.weights.length * 8));
+      weights.set(Float64Array.from(options.weights));
+    }
     const pool = new Piscina<FoldTask, FoldResult>({
       filename: workerUrl.href,
       minThreads: parallelism,
@@ -101,7 +113,16 @@ export async function crossValidate(
       results = await Promise.all(
         splits.map(({ train, test }, fold) =>
           pool.run(
-            { fold, spec, frame: sharedFrame, labels: sharedLabels, train, test, threshold },
+            {
+              fold,
+              spec,
+              frame: sharedFrame,
+              labels: sharedLabels,
+              train,
+              test,
+              threshold,
+              weights,
+            },
             { transferList: [train.buffer, test.buffer] as ArrayBuffer[] },
           ),
         ),

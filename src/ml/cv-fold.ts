@@ -16,6 +16,8 @@ export interface FoldTask {
   train: Int32Array;
   test: Int32Array;
   threshold: number;
+  /** A weight per row of the frame for the fit (metrics on the test rows are unweighted). */
+  weights?: Float64Array;
 }
 
 export interface FoldResult {
@@ -36,7 +38,8 @@ export function runFold(task: FoldTask): FoldResult {
   const trainLabels = Uint8Array.from(task.train, (i) => task.labels[i]);
   const testLabels = Uint8Array.from(task.test, (i) => task.labels[i]);
   const started = performance.now();
-  pipeline.fit(selectFrameRows(task.frame, task.train), trainLabels);
+  const weights = task.weights && Float64Array.from(task.train, (i) => task.weights![i]);
+  pipeline.fit(selectFrameRows(task.frame, task.train), trainLabels, weights);
   const fitSeconds = (performance.now() - started) / 1000;
   const probabilities = pipeline.predictProba(selectFrameRows(task.frame, task.test));
   const model = pipeline.step('model');

@@ -35,7 +35,8 @@ export interface Estimator {
   /** Updates hyperparameters (paths for composites); unknown names are an error. */
   setParams(params: Params): this;
   toJSON(): EstimatorJson;
-  fit(X: TabularInput, y?: Labels): this;
+  /** `sampleWeight` (classifiers only; transformers ignore it): a non-negative weight per row. */
+  fit(X: TabularInput, y?: Labels, sampleWeight?: ArrayLike<number>): this;
 }
 
 /** An estimator that maps its input to a numeric matrix. */
@@ -96,7 +97,7 @@ export interface Contributions {
 
 /** A binary classifier. `predictProba` returns P(y = 1) per row. */
 export interface Classifier extends Estimator {
-  fit(X: TabularInput, y: Labels): this;
+  fit(X: TabularInput, y: Labels, sampleWeight?: ArrayLike<number>): this;
   predictProba(X: TabularInput): Float64Array;
   /** The single-record path of `predictProba` and `contributions` (see RowTransform). */
   compileRowScorer(columns: readonly RowColumn[]): RowScorer;
@@ -213,6 +214,33 @@ export function checkJson(json: EstimatorJson, kind: string): void {
  * Checks binary labels against the number of rows and returns them as bytes.
  * @param requireBothClasses false for estimators that ignore y
  */
+/**
+ * Checks row weights: one per row, finite, non-negative, not all zero; undefined stays
+ * undefined (every row weighs 1).
+ */
+export function validateWeights(
+  weights: ArrayLike<number> | undefined,
+  rows: number,
+  context: string,
+): Float64Array | undefined {
+  if (weights === undefined) return undefined;
+  if (weights.length !== rows)
+    throw DomainError.invalid(
+      `${context}: X has ${rows} rows but ${weights.length} sample weights`,
+    );
+  let total = 0;
+  for (let i = 0; i < rows; i++) {
+    const w = weights[i];
+    if (!(Number.isFinite(w) && w >= 0))
+      throw DomainError.invalid(
+        `${context}: sample weight ${i} is ${String(w)}; weights must be finite and ≥ 0`,
+      );
+    total += w;
+  }
+  if (total <= 0) throw DomainError.invalid(`${context}: the sample weights sum to 0`);
+  return Float64Array.from(weights);
+}
+
 export function validateLabels(
   y: Labels | undefined,
   rows: number,

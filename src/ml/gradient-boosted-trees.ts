@@ -5,6 +5,7 @@ import {
   assertFinite,
   assertSameColumns,
   validateLabels,
+  validateWeights,
   type Classifier,
   type Contributions,
   type EstimatorJson,
@@ -123,11 +124,12 @@ export class GradientBoostedTrees
     };
   }
 
-  fit(X: TabularInput, y?: Labels): this {
+  fit(X: TabularInput, y?: Labels, sampleWeight?: ArrayLike<number>): this {
     const params = this.validatedParams();
     const matrix = asMatrix(X, this.kind);
     assertFinite(matrix, this.kind);
     const labels = validateLabels(y, matrix.rows, this.kind);
+    const rowWeights = validateWeights(sampleWeight, matrix.rows, this.kind);
     const random = new SeededRandom(params.seed);
     const earlyStopping =
       params.earlyStopping === 'auto'
@@ -147,6 +149,8 @@ export class GradientBoostedTrees
     const n = trainRows ? trainRows.length : matrix.rows;
     const rowOf = (k: number): number => (trainRows ? trainRows[k] : k);
     const trainLabels = Uint8Array.from({ length: n }, (_, k) => labels[rowOf(k)]);
+    // Weights scale each row's gradient and hessian (and the prior), as in scikit-learn.
+    const trainWeights = Float64Array.from({ length: n }, (_, k) => rowWeights?.[rowOf(k)] ?? 1);
     const binned = binTrainingRows(matrix, trainRows, params.maxBins);
     const validation = validationRows && {
       bins: binRows(matrix, validationRows, binned.edges),
@@ -154,8 +158,12 @@ export class GradientBoostedTrees
     };
 
     let positives = 0;
-    for (let k = 0; k < n; k++) positives += trainLabels[k];
-    const prior = Math.min(Math.max(positives / n, 1e-15), 1 - 1e-15);
+    let totalWeight = 0;
+    for (let k = 0; k < n; k++) {
+      positives += trainWeights[k] * trainLabels[k];
+      totalWeight += trainWeights[k];
+    }
+    const prior = Math.min(Math.max(positives / totalWeight, 1e-15), 1 - 1e-15);
     const baseline = Math.log(prior / (1 - prior));
     const raw = new Float64Array(n).fill(baseline);
     const validationRaw = validation ? new Float64Array(validation.y.length).fill(baseline) : null;
@@ -175,11 +183,11 @@ export class GradientBoostedTrees
       for (let k = 0; k < n; k++) {
         const p = sigmoid(raw[k]);
         const label = trainLabels[k];
-        gradients[k] = p - label;
-        hessians[k] = p * (1 - p);
-        loss -= Math.log(Math.min(Math.max(label === 1 ? p : 1 - p, 1e-15), 1));
+        gradients[k] = trainWeights[k] * (p - label);
+        hessians[k] = trainWeights[k] * p * (1 - p);
+        loss -= trainWeights[k] * Math.log(Math.min(Math.max(label === 1 ? p : 1 - p, 1e-15), 1));
       }
-      trainLoss[iteration] = loss / n;
+      trainLoss[iteration] = loss / totalWeight;
       const rowCount = params.subsample < 1 ? sampleSize : n;
       if (params.subsample < 1) indices.set(random.sample(n, sampleSize, sampleScratch));
       else for (let k = 0; k < n; k++) indices[k] = k;

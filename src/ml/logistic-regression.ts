@@ -5,6 +5,7 @@ import {
   assertSameColumns,
   notFiniteError,
   validateLabels,
+  validateWeights,
   type Classifier,
   type Contributions,
   type EstimatorJson,
@@ -90,12 +91,14 @@ export class LogisticRegression
     return { columnNames: [...columnNames], coef: [...coef], intercept };
   }
 
-  fit(X: TabularInput, y?: Labels): this {
+  fit(X: TabularInput, y?: Labels, sampleWeight?: ArrayLike<number>): this {
     const params = this.validatedParams();
     const matrix = asMatrix(X, this.kind);
     assertFinite(matrix, this.kind);
     const labels = validateLabels(y, matrix.rows, this.kind);
+    const rowWeights = validateWeights(sampleWeight, matrix.rows, this.kind);
     const weights = sampleWeights(labels, params.classWeight);
+    if (rowWeights) for (let i = 0; i < weights.length; i++) weights[i] *= rowWeights[i];
     this.state = solveNewton(matrix, labels, weights, params);
     return this;
   }

@@ -87,9 +87,10 @@ export class Pipeline implements Transformer, Classifier {
     return this;
   }
 
-  fit(X: TabularInput, y?: Labels): this {
+  /** Sample weights reach the final estimator; the preprocessing steps fit unweighted. */
+  fit(X: TabularInput, y?: Labels, sampleWeight?: ArrayLike<number>): this {
     const input = this.fitTransformPrefix(X, y);
-    this.last().fit(input, y);
+    this.last().fit(input, y, sampleWeight);
     return this;
   }
 

@@ -28,6 +28,11 @@ const retrainSchema = z.strictObject({
   holdoutFraction: z.number().gt(0).lt(1),
   /** Fewer new labelled responses in the interval: the run is skipped with that reason. */
   minNewRows: z.number().int().min(1),
+  /**
+   * How much a survey row counts in fitting against a row of the base data (1: the same).
+   * Survey respondents are the population the model serves; the base is larger but older.
+   */
+  surveyWeight: z.number().gt(0).max(100),
   /** Config overrides per candidate, trained in parallel tasks, e.g. `[["model=logistic"], ["model=gbdt"]]`. */
   candidates: z
     .array(z.array(z.string().max(500)).max(50))

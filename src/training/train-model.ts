@@ -47,6 +47,12 @@ export interface TrainInput {
    * which its gate registers only if it passes; see `registerTrainedRun`). Default true.
    */
   register?: boolean;
+  /**
+   * Row weights for fitting, by a record's position in the dataset (e.g. survey rows counted
+   * more than the base data), with a description recorded as the run's `train.weights`
+   * param. Cross-validation and the final fit use them; every metric stays unweighted.
+   */
+  weighting?: { weightOf: (position: number) => number; describe: string };
 }
 
 export interface TrainResult {
@@ -124,6 +130,7 @@ export async function trainModel(deps: TrainDependencies, input: TrainInput): Pr
       'train.testFraction': testFraction,
       'train.folds': folds,
       'train.threshold': config.train.threshold.strategy,
+      'train.weights': input.weighting?.describe ?? 'none',
     },
     config: input.recordedConfig ?? config,
     datasetId: dataset.id,
@@ -140,6 +147,8 @@ export async function trainModel(deps: TrainDependencies, input: TrainInput): Pr
     const labels = Uint8Array.from(records, (record) => record.depression);
     const split = stratifiedTrainTestSplit(labels, { testFraction, seed });
     const trainRecords = Array.from(split.train, (i) => records[i]);
+    const weightOf = input.weighting?.weightOf;
+    const trainWeights = weightOf && Float64Array.from(split.train, (i) => weightOf(i));
     const testRecords = Array.from(split.test, (i) => records[i]);
     progress('load', 1, 1);
 
@@ -148,6 +157,7 @@ export async function trainModel(deps: TrainDependencies, input: TrainInput): Pr
       folds,
       seed,
       parallelism: config.model.parallelism,
+      weights: trainWeights,
     });
     for (const fold of cv.folds) {
       await deps.tracking.logMetrics(
@@ -162,6 +172,7 @@ export async function trainModel(deps: TrainDependencies, input: TrainInput): Pr
     const pipeline = buildPipeline(spec).fit(
       trainRecords,
       Uint8Array.from(trainRecords, (r) => r.depression),
+      trainWeights,
     );
     const estimator = pipeline.step('model') as Classifier;
     const series = Object.entries(estimator.fitSeries ?? {});

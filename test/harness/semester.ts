@@ -137,6 +137,7 @@ export const SEMESTER_OVERRIDES = [
   // A killed worker's try is presumed dead after 6 s of silence, not 30.
   'pipelines.heartbeatMs=2000',
   'pipelines.retrain.minNewRows=40',
+  'pipelines.retrain.surveyWeight=2',
   'pipelines.retrain.candidates=[[model=logistic],[model=gbdt,model.params.maxIter=40]]',
   'serving.rollout.defaultSteps=[50,100]',
   'serving.rollout.minSamples=40',
@@ -172,6 +173,11 @@ export async function playSemester(
     version: number;
   };
   expect(passed.decision).toBe('challenger');
+  const candidateRun = week1.tasks.find((t) => t.task_id === 'train-1')!.output as {
+    runId: string;
+  };
+  const tracked = await runtime.tracking.getRun(candidateRun.runId);
+  expect(tracked.params['train.weights']).toBe('survey rows ×2');
   await semester.driveCanary();
   expect((await runtime.registry.resolveVersion(`${MODEL}@champion`)).version).toBe(passed.version);
 
@@ -210,6 +216,18 @@ export async function playSemester(
   );
   expect(sparse.rows[0].n).toBeGreaterThan(20);
   expect((await runtime.surveys.countByState()).manual_review).toBe(0);
+  // …and the model scored each of them when it was stored (the survey's scoring hook).
+  const scoredSparse = async () => {
+    await runtime.predictions.flushLog();
+    const { rows } = await sql<{ n: number }>`
+      select count(*)::int as n from survey_response s
+      join prediction_log p on p.request_key = 'survey:' || s.submission_id::text
+      where s.record->>'city' is null and s.record->>'cgpa' is null`.execute(runtime.database.db);
+    return rows[0].n;
+  };
+  await waitFor(async () => (await scoredSparse()) > 20, {
+    what: 'the skipped-item responses to be scored',
+  });
   await semester.driveCanary('either');
 
   expect((await semester.runWeek({ responses: 0, seed: 5 })).run.state).toBe('skipped');

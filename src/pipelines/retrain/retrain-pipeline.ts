@@ -273,6 +273,9 @@ async function trainCandidate(deps: RetrainDependencies, ctx: Ctx, overrides: re
   if (!dataset)
     throw DomainError.notFound(`training set ${String(built.trainingDatasetId)} is gone`);
   const { config, groups, recorded } = deps.candidateConfig(overrides);
+  // The training set is the base rows first, then the survey rows (build-training-set).
+  const baseRows = Number(built.baseRows);
+  const { surveyWeight } = deps.settings;
   const result = await trainModel(deps, {
     dataset,
     config,
@@ -280,6 +283,13 @@ async function trainCandidate(deps: RetrainDependencies, ctx: Ctx, overrides: re
     recordedConfig: recorded,
     codeVersion: deps.codeVersion,
     register: false,
+    weighting:
+      surveyWeight === 1
+        ? undefined
+        : {
+            weightOf: (position) => (position < baseRows ? 1 : surveyWeight),
+            describe: `survey rows ×${surveyWeight}`,
+          },
   });
   ctx.log(
     `run ${result.runId}: ${config.model.name}, test ROC-AUC ${result.metrics.roc_auc?.toFixed(4)}`,
