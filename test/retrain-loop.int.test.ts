@@ -1,4 +1,6 @@
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { promisify } from 'node:util';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +13,7 @@ import type { App } from '../src/platform/http/server.js';
 import { PipelineRepository } from '../src/pipelines/pipeline-repository.js';
 import { PipelineScheduler } from '../src/pipelines/scheduler.js';
 import { bearer } from './harness/context.js';
+import { REPO_ROOT, SDP_BIN } from './harness/sdp-process.js';
 import { playSemester, Semester, SEMESTER_OVERRIDES } from './harness/semester.js';
 
 /**
@@ -19,6 +22,8 @@ import { playSemester, Semester, SEMESTER_OVERRIDES } from './harness/semester.j
  * (test/retrain-distributed.e2e.test.ts plays the same semester on PostgreSQL, Redis and two
  * `sdp worker` processes.)
  */
+const run = promisify(execFile);
+
 describe('the weekly retraining loop over a simulated semester', () => {
   const semester = new Semester();
   let runtime: QueueRuntime;
@@ -42,8 +47,8 @@ describe('the weekly retraining loop over a simulated semester', () => {
   }, 120_000);
 
   afterAll(async () => {
-    await app?.close();
-    await runtime?.close();
+    await app?.close().catch(() => {});
+    await runtime?.close().catch(() => {});
     rmSync(dataDir, { recursive: true, force: true });
   });
 
@@ -106,4 +111,36 @@ describe('the weekly retraining loop over a simulated semester', () => {
     await app.inject({ method: 'POST', url: '/v1/pipelines/retrain/resume', headers: operator });
     expect((await runtime.scheduler.tick()).fired).toHaveLength(1);
   });
+
+  it('shows it all on the command line: `sdp pipelines runs retrain`, with reasons', async () => {
+    // The CLI opens the same embedded data directory, so this process lets go of it first.
+    await app.close();
+    await runtime.close();
+    const { stdout } = await run(
+      process.execPath,
+      [SDP_BIN, 'pipelines', 'runs', 'retrain', `dataDir=${dataDir}`],
+      {
+        cwd: REPO_ROOT,
+        env: { ...process.env, DATABASE_URL: '', REDIS_URL: '', LOG_LEVEL: 'warn' },
+      },
+    );
+    const lines = stdout.trim().split('\n').slice(2); // below the header
+    expect(lines.filter((l) => / schedule /.test(l)).length).toBeGreaterThanOrEqual(7);
+    expect(stdout).toMatch(/skipped .*12 new labelled survey responses .* fewer than the 40/);
+    expect(stdout).toMatch(
+      /succeeded .*gate refused every candidate: this interval's labels look wrong/,
+    );
+    expect(stdout).toMatch(/succeeded .*v\d+ passed the gate; canary rollout ro_\w+ started/);
+    const [id] = /pr_[0-9a-f]{16}/.exec(lines[0])!;
+    const shown = await run(
+      process.execPath,
+      [SDP_BIN, 'pipelines', 'run-show', id, `dataDir=${dataDir}`],
+      {
+        cwd: REPO_ROOT,
+        env: { ...process.env, DATABASE_URL: '', REDIS_URL: '', LOG_LEVEL: 'warn' },
+      },
+    );
+    expect(shown.stdout).toMatch(/^run pr_\w+ of retrain: /);
+    expect(shown.stdout).toMatch(/export-survey +- +\w+ +\d\/3/);
+  }, 120_000);
 });
