@@ -41,7 +41,7 @@ function kolmogorovQ(lambda: number): number {
 
 /**
  * Chi-squared test of homogeneity on the 2 × k table of category counts (reference, current):
- * a category seen in one sample only is a difference, not an error.
+ * a category seen in one sample only is a difference, not an error; rare ones are pooled.
  */
 export function chiSquaredTest(
   reference: ReadonlyMap<string, number>,
@@ -51,11 +51,21 @@ export function chiSquaredTest(
   const n1 = [...reference.values()].reduce((s, c) => s + c, 0);
   const n2 = [...current.values()].reduce((s, c) => s + c, 0);
   const total = n1 + n2;
+  // Categories too rare to expect 5 rows in either sample are pooled into one: with small
+  // expected counts the χ² approximation raises false alarms (rare cities, rare degrees).
+  const rare = (c: string) =>
+    (((reference.get(c) ?? 0) + (current.get(c) ?? 0)) * Math.min(n1, n2)) / total < 5;
+  const cells: [number, number][] = [];
+  const pooled: [number, number] = [0, 0];
+  for (const category of categories) {
+    const cell: [number, number] = [reference.get(category) ?? 0, current.get(category) ?? 0];
+    if (rare(category)) ((pooled[0] += cell[0]), (pooled[1] += cell[1]));
+    else cells.push(cell);
+  }
+  if (pooled[0] + pooled[1] > 0) cells.push(pooled);
   let statistic = 0;
   let columns = 0;
-  for (const category of categories) {
-    const o1 = reference.get(category) ?? 0;
-    const o2 = current.get(category) ?? 0;
+  for (const [o1, o2] of cells) {
     const column = o1 + o2;
     if (column === 0) continue;
     columns++;

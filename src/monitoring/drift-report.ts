@@ -1,0 +1,264 @@
+import type { FeatureName, Respondent } from '../data/record.js';
+import { FEATURE_NAMES } from '../data/record.js';
+import { NUMERIC_FEATURES } from '../ml/features.js';
+import { populationStabilityIndex } from '../serving/statistics.js';
+import {
+  chiSquaredTest,
+  holmAdjust,
+  jensenShannonDistance,
+  ksTest,
+  normedWasserstein,
+} from './drift-statistics.js';
+
+export const DRIFT_TESTS = ['ks', 'chi2', 'wasserstein', 'jensen-shannon'] as const;
+export type DriftTest = (typeof DRIFT_TESTS)[number];
+
+export interface DriftSettings {
+  /** Family-wise level of the p-value tests (Holm-adjusted across the features of a report). */
+  alpha: number;
+  /** Above this distance (normed Wasserstein, Jensen–Shannon) a feature has drifted. */
+  distanceThreshold: number;
+  /** Current windows with more rows than this are judged by distances, not tests. */
+  largeSample: number;
+  /** Dataset drift when at least this share of the features drifted. */
+  datasetDriftShare: number;
+  /** Population stability index of the predicted score above which the score drifted. */
+  psiThreshold: number;
+  /** A test per feature instead of the one chosen by type and sample size. */
+  tests: Partial<Record<FeatureName, DriftTest>>;
+}
+
+export interface FeatureDrift {
+  feature: FeatureName;
+  kind: 'numeric' | 'categorical';
+  test: DriftTest;
+  /** D, χ², or the distance. */
+  statistic: number;
+  /** Raw and Holm-adjusted p-values of a test; null for distances. */
+  pValue: number | null;
+  adjustedPValue: number | null;
+  /** α for a test, the distance threshold for a distance. */
+  threshold: number;
+  drifted: boolean;
+  /** Share of rows missing the value, in each sample (missing values are not tested). */
+  missing: { reference: number; current: number };
+  /** The two distributions, for the report's plot: shares per bin or category. */
+  plot: { labels: string[]; reference: number[]; current: number[] };
+}
+
+export interface DriftReport {
+  referenceRows: number;
+  currentRows: number;
+  features: FeatureDrift[];
+  driftedFeatures: FeatureName[];
+  driftedShare: number;
+  datasetDrift: boolean;
+  /** The predicted score: PSI against the champion's scores of the reference rows. */
+  score: {
+    psi: number;
+    threshold: number;
+    drifted: boolean;
+    positiveRate: { reference: number; current: number };
+    plot: { labels: string[]; reference: number[]; current: number[] };
+  } | null;
+  settings: DriftSettings;
+  multipleTesting: string;
+}
+
+/** Numbers with five or fewer distinct values (scales, flags) are compared as categories, as Evidently does. */
+const FEW_VALUES = 5;
+const PLOT_BINS = 20;
+const PLOT_CATEGORIES = 15;
+
+/**
+ * Compares current records (and their scores) with the reference the model was trained on:
+ * per feature a test or distance chosen by type and sample size, Holm-adjusted p-values, the
+ * share of drifted features against the dataset threshold, and PSI on the score.
+ */
+export function computeDrift(
+  reference: readonly Respondent[],
+  current: readonly Respondent[],
+  settings: DriftSettings,
+  scores?: { reference: ArrayLike<number>; current: ArrayLike<number>; threshold: number },
+): DriftReport {
+  const large = current.length > settings.largeSample;
+  const raw = FEATURE_NAMES.map((feature) =>
+    featureDrift(feature, reference, current, settings, large),
+  );
+  const tested = raw.filter((f) => f.pValue !== null);
+  const adjusted = holmAdjust(tested.map((f) => f.pValue!));
+  tested.forEach((f, i) => {
+    f.adjustedPValue = adjusted[i];
+    f.drifted = adjusted[i] < settings.alpha;
+  });
+  const driftedFeatures = raw.filter((f) => f.drifted).map((f) => f.feature);
+  const driftedShare = driftedFeatures.length / raw.length;
+  return {
+    referenceRows: reference.length,
+    currentRows: current.length,
+    features: raw,
+    driftedFeatures,
+    driftedShare,
+    datasetDrift: driftedShare >= settings.datasetDriftShare,
+    score: scores ? scoreDrift(scores, settings) : null,
+    settings,
+    multipleTesting: `Holm's step-down adjustment of the ${tested.length} p-values at family-wise α = ${settings.alpha}; distances are judged against their threshold unadjusted`,
+  };
+}
+
+function featureDrift(
+  feature: FeatureName,
+  reference: readonly Respondent[],
+  current: readonly Respondent[],
+  settings: DriftSettings,
+  large: boolean,
+): FeatureDrift {
+  const present = (records: readonly Respondent[]) =>
+    records.map((r) => r[feature]).filter((v) => v !== null);
+  const ref = present(reference);
+  const cur = present(current);
+  const missing = {
+    reference: 1 - ref.length / Math.max(1, reference.length),
+    current: 1 - cur.length / Math.max(1, current.length),
+  };
+  const numeric =
+    (NUMERIC_FEATURES as readonly string[]).includes(feature) && new Set(ref).size > FEW_VALUES;
+  const test =
+    settings.tests[feature] ??
+    (numeric ? (large ? 'wasserstein' : 'ks') : large ? 'jensen-shannon' : 'chi2');
+  const base = {
+    feature,
+    kind: numeric ? ('numeric' as const) : ('categorical' as const),
+    test,
+    missing,
+  };
+  if (ref.length === 0 || cur.length === 0)
+    return {
+      ...base,
+      statistic: 0,
+      pValue: null,
+      adjustedPValue: null,
+      threshold: 0,
+      drifted: false,
+      plot: { labels: [], reference: [], current: [] },
+    };
+  if (numeric) {
+    const a = Float64Array.from(ref as number[]);
+    const b = Float64Array.from(cur as number[]);
+    const plot = histogram(a, b);
+    if (test === 'wasserstein' || test === 'jensen-shannon') {
+      const statistic = normedWasserstein(a, b);
+      const threshold = settings.distanceThreshold;
+      return {
+        ...base,
+        statistic,
+        pValue: null,
+        adjustedPValue: null,
+        threshold,
+        drifted: statistic > threshold,
+        plot,
+      };
+    }
+    const { statistic, pValue } = ksTest(a, b);
+    return {
+      ...base,
+      statistic,
+      pValue,
+      adjustedPValue: pValue,
+      threshold: settings.alpha,
+      drifted: false,
+      plot,
+    };
+  }
+  const a = tally(ref.map(String));
+  const b = tally(cur.map(String));
+  const plot = categoryShares(a, b);
+  if (test === 'jensen-shannon' || test === 'wasserstein') {
+    const statistic = jensenShannonDistance(a, b);
+    const threshold = settings.distanceThreshold;
+    return {
+      ...base,
+      statistic,
+      pValue: null,
+      adjustedPValue: null,
+      threshold,
+      drifted: statistic > threshold,
+      plot,
+    };
+  }
+  const { statistic, pValue } = chiSquaredTest(a, b);
+  return {
+    ...base,
+    statistic,
+    pValue,
+    adjustedPValue: pValue,
+    threshold: settings.alpha,
+    drifted: false,
+    plot,
+  };
+}
+
+function scoreDrift(
+  scores: { reference: ArrayLike<number>; current: ArrayLike<number>; threshold: number },
+  settings: DriftSettings,
+): DriftReport['score'] {
+  const reference = Array.from(scores.reference);
+  const current = Array.from(scores.current);
+  if (reference.length === 0 || current.length === 0) return null;
+  const psi = populationStabilityIndex(reference, current);
+  const rate = (values: number[]) =>
+    values.filter((p) => p >= scores.threshold).length / values.length;
+  return {
+    psi,
+    threshold: settings.psiThreshold,
+    drifted: psi > settings.psiThreshold,
+    positiveRate: { reference: rate(reference), current: rate(current) },
+    plot: histogram(Float64Array.from(reference), Float64Array.from(current), 0, 1),
+  };
+}
+
+function tally(values: readonly string[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const value of values) counts.set(value, (counts.get(value) ?? 0) + 1);
+  return counts;
+}
+
+/** Shares of both samples over equal-width bins of their joint range. */
+function histogram(a: Float64Array, b: Float64Array, min?: number, max?: number) {
+  let lo = min ?? Infinity;
+  let hi = max ?? -Infinity;
+  if (min === undefined)
+    for (const v of [...a, ...b]) ((lo = Math.min(lo, v)), (hi = Math.max(hi, v)));
+  const width = (hi - lo) / PLOT_BINS || 1;
+  const share = (values: Float64Array) => {
+    const counts = new Array<number>(PLOT_BINS).fill(0);
+    for (const v of values) counts[Math.min(PLOT_BINS - 1, Math.floor((v - lo) / width))]++;
+    return counts.map((c) => c / values.length);
+  };
+  const labels = Array.from({ length: PLOT_BINS }, (_, i) => format(lo + i * width));
+  return { labels, reference: share(a), current: share(b) };
+}
+
+/** Shares of the most common categories of either sample; the rest as `(other)`. */
+function categoryShares(a: Map<string, number>, b: Map<string, number>) {
+  const n1 = [...a.values()].reduce((s, c) => s + c, 0);
+  const n2 = [...b.values()].reduce((s, c) => s + c, 0);
+  const all = [...new Set([...a.keys(), ...b.keys()])].sort(
+    (x, y) =>
+      Math.max((b.get(y) ?? 0) / n2, (a.get(y) ?? 0) / n1) -
+      Math.max((b.get(x) ?? 0) / n2, (a.get(x) ?? 0) / n1),
+  );
+  const shown = all.slice(0, PLOT_CATEGORIES);
+  const rest = all.slice(PLOT_CATEGORIES);
+  const shares = (counts: Map<string, number>, n: number) => [
+    ...shown.map((c) => (counts.get(c) ?? 0) / n),
+    ...(rest.length ? [rest.reduce((s, c) => s + (counts.get(c) ?? 0), 0) / n] : []),
+  ];
+  return {
+    labels: [...shown, ...(rest.length ? ['(other)'] : [])],
+    reference: shares(a, n1),
+    current: shares(b, n2),
+  };
+}
+
+const format = (x: number) => (Math.abs(x) >= 100 ? x.toFixed(0) : x.toFixed(2));
