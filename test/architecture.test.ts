@@ -22,6 +22,7 @@ const DOMAINS = [
   'survey',
   'access',
   'pipelines',
+  'monitoring',
 ];
 
 type Layer = 'top' | 'domain' | 'platform' | 'base';

@@ -3,6 +3,7 @@ import { composeConfig, type LoadedConfig, type LoadOptions } from '../config/lo
 import { accessSettingsSchema } from '../access/settings.js';
 import { dataSettingsSchema } from '../data/settings.js';
 import { modelSettingsSchema } from '../ml/settings.js';
+import { monitoringSettingsSchema } from '../monitoring/settings.js';
 import { pipelinesSettingsSchema } from '../pipelines/settings.js';
 import { blobSettingsSchema } from '../platform/blobs/index.js';
 import { redactUrls } from '../platform/redact-url.js';
@@ -42,6 +43,8 @@ export const configSchema = z.strictObject({
   access: accessSettingsSchema,
   /** Pipelines, their schedules and the weekly retraining loop (README, "Pipelines"). */
   pipelines: pipelinesSettingsSchema,
+  /** Drift of inputs and scores against the champion's training data (`sdp drift`). */
+  monitoring: monitoringSettingsSchema,
 });
 
 export type Config = z.infer<typeof configSchema>;

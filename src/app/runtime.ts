@@ -15,6 +15,7 @@ import { ModelCache } from '../serving/model-cache.js';
 import { PredictionLog } from '../serving/prediction-log.js';
 import { PredictionLogRepository } from '../serving/prediction-log-repository.js';
 import { PredictionService } from '../serving/prediction-service.js';
+import { DriftService } from '../monitoring/drift-service.js';
 import { RolloutRepository } from '../serving/rollout-repository.js';
 import { RolloutService } from '../serving/rollout-service.js';
 import { surveyServingHooks } from '../serving/survey-hook.js';
@@ -57,6 +58,8 @@ export interface Runtime {
   access: AccessService;
   /** Every state change by a person or token. */
   audit: DatabaseAuditTrail;
+  /** Drift of inputs and scores against the champion's training data (src/monitoring). */
+  drift: DriftService;
   readinessChecks(): ReadinessCheck[];
   /** Drains the survey's scoring, flushes the prediction log, closes what was opened. */
   close(): Promise<void>;
@@ -261,8 +264,15 @@ function wire(
     today,
   });
 
+  const datasets = new DatasetRepository(db);
   return {
-    datasets: new DatasetRepository(db),
+    datasets,
+    drift: new DriftService(
+      { db, registry, blobs, datasets, predictions: logRepository },
+      config.monitoring.drift,
+      settings.model,
+      parseDuration,
+    ),
     surveys,
     studies: new StudyRepository(db),
     tracking: new TrackingService(runs, blobs),

@@ -33,6 +33,7 @@ const COMMANDS: [names: string[], load: CommandLoader][] = [
   [['models'], async () => (await import('./models-command.js')).modelsCommand],
   [['rollout'], async () => (await import('./rollout-command.js')).rolloutCommand],
   [['pipelines'], async () => (await import('./pipelines-command.js')).pipelinesCommand],
+  [['drift'], async () => (await import('./drift-command.js')).driftCommand],
   [['survey'], async () => (await import('./survey-command.js')).surveyCommand],
   [['tokens'], async () => (await import('./tokens-command.js')).tokensCommand],
   [['users'], async () => (await import('./users-command.js')).usersCommand],

@@ -228,7 +228,10 @@ function histogram(a: Float64Array, b: Float64Array, min?: number, max?: number)
   let lo = min ?? Infinity;
   let hi = max ?? -Infinity;
   if (min === undefined)
-    for (const v of [...a, ...b]) ((lo = Math.min(lo, v)), (hi = Math.max(hi, v)));
+    for (const v of [...a, ...b]) {
+      lo = Math.min(lo, v);
+      hi = Math.max(hi, v);
+    }
   const width = (hi - lo) / PLOT_BINS || 1;
   const share = (values: Float64Array) => {
     const counts = new Array<number>(PLOT_BINS).fill(0);

@@ -59,8 +59,11 @@ export function chiSquaredTest(
   const pooled: [number, number] = [0, 0];
   for (const category of categories) {
     const cell: [number, number] = [reference.get(category) ?? 0, current.get(category) ?? 0];
-    if (rare(category)) ((pooled[0] += cell[0]), (pooled[1] += cell[1]));
-    else cells.push(cell);
+    if (!rare(category)) cells.push(cell);
+    else {
+      pooled[0] += cell[0];
+      pooled[1] += cell[1];
+    }
   }
   if (pooled[0] + pooled[1] > 0) cells.push(pooled);
   let statistic = 0;

@@ -152,6 +152,32 @@ export class PredictionLogRepository implements PredictionLogSink<string> {
     }));
   }
 
+  /**
+   * The inputs and scores of a model's answered predictions in [from, to), newest first (shadow
+   * rows hold none): the current window of the drift report. Survey rows, logged at their
+   * day, count from that day.
+   */
+  async inputsBetween(
+    model: string,
+    from: Date,
+    to: Date,
+    limit: number,
+  ): Promise<{ inputs: Respondent; probability: number }[]> {
+    const rows = await this.db
+      .selectFrom('prediction_log as p')
+      .select(['p.inputs', 'p.probability'])
+      .where('p.model_name', '=', model)
+      .where('p.route', '!=', 'shadow')
+      .where('p.inputs', 'is not', null)
+      .where('p.probability', 'is not', null)
+      .where(sinceCondition(from, 'p'))
+      .where('p.at', '<', to)
+      .orderBy('p.id', 'desc')
+      .limit(limit)
+      .execute();
+    return rows.map((row) => ({ inputs: row.inputs as Respondent, probability: row.probability! }));
+  }
+
   /** Counts by route of a rollout's predictions since `since` (for status). */
   async countsByRoute(rolloutId: string, since: Date): Promise<Record<string, number>> {
     const rows = await this.db

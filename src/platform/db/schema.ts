@@ -1,6 +1,7 @@
 import type { AccessTables } from '../../access/tables.js';
 import type { DatasetTables } from '../../data/tables.js';
 import type { PipelineTables } from '../../pipelines/tables.js';
+import type { MonitoringTables } from '../../monitoring/tables.js';
 import type { SurveyTables } from '../../survey/tables.js';
 import type { JobTables } from '../queue/tables.js';
 import type { TrackingTables } from '../../tracking/tables.js';
@@ -20,4 +21,5 @@ export interface Database
     TuningTables,
     SurveyTables,
     AccessTables,
-    PipelineTables {}
+    PipelineTables,
+    MonitoringTables {}

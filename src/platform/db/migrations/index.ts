@@ -11,6 +11,7 @@ import * as access from './0009-access.js';
 import * as surveyPredictionAnonymity from './0010-survey-prediction-anonymity.js';
 import * as missingAnswers from './0011-missing-answers.js';
 import * as pipelines from './0012-pipelines.js';
+import * as driftReports from './0013-drift-reports.js';
 
 /**
  * All migrations in order. Names sort in the order they must run; a released migration is
@@ -29,4 +30,5 @@ export const migrations: Record<string, Migration> = {
   '0010-survey-prediction-anonymity': surveyPredictionAnonymity,
   '0011-missing-answers': missingAnswers,
   '0012-pipelines': pipelines,
+  '0013-drift-reports': driftReports,
 };

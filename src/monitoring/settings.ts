@@ -1,0 +1,28 @@
+import { z } from 'zod';
+import { FEATURE_NAMES, type FeatureName } from '../data/record.js';
+import { DRIFT_TESTS } from './drift-report.js';
+
+export const monitoringSettingsSchema = z.strictObject({
+  drift: z.strictObject({
+    /** Family-wise level of the p-value tests (Holm-adjusted across features). */
+    alpha: z.number().gt(0).lt(0.5),
+    /** Above this distance (normed Wasserstein, Jensen–Shannon) a feature has drifted. */
+    distanceThreshold: z.number().gt(0),
+    /** Windows with more rows than this are judged by distances instead of tests. */
+    largeSample: z.number().int().min(30),
+    /** Dataset drift when at least this share of the features drifted. */
+    datasetDriftShare: z.number().gt(0).max(1),
+    /** PSI of the predicted score above which the score drifted. */
+    psiThreshold: z.number().gt(0),
+    /** A test per feature instead of the one chosen by type and size, e.g. `{ city: chi2 }`. */
+    tests: z.partialRecord(
+      z.enum(FEATURE_NAMES as [FeatureName, ...FeatureName[]]),
+      z.enum(DRIFT_TESTS),
+    ),
+    /** The current window when none is given, e.g. `7d`. */
+    window: z.string().min(2),
+    /** Predictions read per report at most (the newest). */
+    maxRows: z.number().int().min(100),
+  }),
+});
+export type MonitoringSettings = z.infer<typeof monitoringSettingsSchema>;
