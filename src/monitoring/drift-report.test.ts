@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Respondent } from '../data/record.js';
 import { generateSynthetic } from '../data/synth.js';
-import { computeDrift, type DriftSettings } from './drift-report.js';
+import { computeDrift as compute, sampleOf, type DriftSettings } from './drift-report.js';
 
 const settings: DriftSettings = {
   alpha: 0.05,
@@ -24,6 +24,12 @@ const drift = (current: Respondent[]): Respondent[] =>
 const reference = records(5000, 1);
 /** Drifted windows, and clean ones (more: a 5% rate needs more than 20 to be seen). */
 const RUNS = 20;
+const computeDrift = (
+  reference: Respondent[],
+  current: Respondent[],
+  settings: DriftSettings,
+  scores?: Parameters<typeof compute>[3],
+) => compute(sampleOf(reference), sampleOf(current), settings, scores);
 const CLEAN_RUNS = 100;
 
 describe('the drift report over 20 seeded windows', () => {

@@ -1,5 +1,4 @@
-import type { FeatureName, Respondent } from '../data/record.js';
-import { FEATURE_NAMES } from '../data/record.js';
+import { FEATURE_NAMES, type FeatureName, type Respondent } from '../data/record.js';
 import { NUMERIC_FEATURES } from '../ml/features.js';
 import { populationStabilityIndex } from '../serving/statistics.js';
 import {
@@ -9,6 +8,32 @@ import {
   ksTest,
   normedWasserstein,
 } from './drift-statistics.js';
+
+/**
+ * What the report needs of a sample, column by column: the non-missing numbers of each
+ * numeric feature, the category counts of each other one, and how many rows miss each.
+ * Built from records (the reference) or straight from the prediction log by aggregate
+ * queries (the current window: 100,000 rows never become objects).
+ */
+export interface DriftSample {
+  rows: number;
+  numbers: Partial<Record<FeatureName, Float64Array>>;
+  categories: Partial<Record<FeatureName, Map<string, number>>>;
+}
+
+export const isNumericFeature = (feature: FeatureName) =>
+  (NUMERIC_FEATURES as readonly string[]).includes(feature);
+
+/** The sample of a set of records. */
+export function sampleOf(records: readonly Respondent[]): DriftSample {
+  const sample: DriftSample = { rows: records.length, numbers: {}, categories: {} };
+  for (const feature of FEATURE_NAMES) {
+    const values = records.map((r) => r[feature]).filter((v) => v !== null);
+    if (isNumericFeature(feature)) sample.numbers[feature] = Float64Array.from(values as number[]);
+    else sample.categories[feature] = tally(values.map(String));
+  }
+  return sample;
+}
 
 export const DRIFT_TESTS = ['ks', 'chi2', 'wasserstein', 'jensen-shannon'] as const;
 export type DriftTest = (typeof DRIFT_TESTS)[number];
@@ -76,12 +101,12 @@ const PLOT_CATEGORIES = 15;
  * share of drifted features against the dataset threshold, and PSI on the score.
  */
 export function computeDrift(
-  reference: readonly Respondent[],
-  current: readonly Respondent[],
+  reference: DriftSample,
+  current: DriftSample,
   settings: DriftSettings,
   scores?: { reference: ArrayLike<number>; current: ArrayLike<number>; threshold: number },
 ): DriftReport {
-  const large = current.length > settings.largeSample;
+  const large = current.rows > settings.largeSample;
   const raw = FEATURE_NAMES.map((feature) =>
     featureDrift(feature, reference, current, settings, large),
   );
@@ -94,8 +119,8 @@ export function computeDrift(
   const driftedFeatures = raw.filter((f) => f.drifted).map((f) => f.feature);
   const driftedShare = driftedFeatures.length / raw.length;
   return {
-    referenceRows: reference.length,
-    currentRows: current.length,
+    referenceRows: reference.rows,
+    currentRows: current.rows,
     features: raw,
     driftedFeatures,
     driftedShare,
@@ -108,21 +133,25 @@ export function computeDrift(
 
 function featureDrift(
   feature: FeatureName,
-  reference: readonly Respondent[],
-  current: readonly Respondent[],
+  reference: DriftSample,
+  current: DriftSample,
   settings: DriftSettings,
   large: boolean,
 ): FeatureDrift {
-  const present = (records: readonly Respondent[]) =>
-    records.map((r) => r[feature]).filter((v) => v !== null);
-  const ref = present(reference);
-  const cur = present(current);
-  const missing = {
-    reference: 1 - ref.length / Math.max(1, reference.length),
-    current: 1 - cur.length / Math.max(1, current.length),
-  };
+  const refNumbers = reference.numbers[feature];
+  const curNumbers = current.numbers[feature];
+  // Numbers with few distinct values (scales, flags) are compared as categories.
   const numeric =
-    (NUMERIC_FEATURES as readonly string[]).includes(feature) && new Set(ref).size > FEW_VALUES;
+    refNumbers !== undefined && curNumbers !== undefined && distinct(refNumbers) > FEW_VALUES;
+  const categories = (sample: DriftSample) =>
+    sample.categories[feature] ?? tally(Array.from(sample.numbers[feature] ?? [], String));
+  const present = (sample: DriftSample) =>
+    sample.numbers[feature]?.length ??
+    [...(sample.categories[feature]?.values() ?? [])].reduce((s, c) => s + c, 0);
+  const missing = {
+    reference: 1 - present(reference) / Math.max(1, reference.rows),
+    current: 1 - present(current) / Math.max(1, current.rows),
+  };
   const test =
     settings.tests[feature] ??
     (numeric ? (large ? 'wasserstein' : 'ks') : large ? 'jensen-shannon' : 'chi2');
@@ -132,7 +161,7 @@ function featureDrift(
     test,
     missing,
   };
-  if (ref.length === 0 || cur.length === 0)
+  if (present(reference) === 0 || present(current) === 0)
     return {
       ...base,
       statistic: 0,
@@ -143,8 +172,8 @@ function featureDrift(
       plot: { labels: [], reference: [], current: [] },
     };
   if (numeric) {
-    const a = Float64Array.from(ref as number[]);
-    const b = Float64Array.from(cur as number[]);
+    const a = refNumbers!;
+    const b = curNumbers!;
     const plot = histogram(a, b);
     if (test === 'wasserstein' || test === 'jensen-shannon') {
       const statistic = normedWasserstein(a, b);
@@ -170,8 +199,8 @@ function featureDrift(
       plot,
     };
   }
-  const a = tally(ref.map(String));
-  const b = tally(cur.map(String));
+  const a = categories(reference);
+  const b = categories(current);
   const plot = categoryShares(a, b);
   if (test === 'jensen-shannon' || test === 'wasserstein') {
     const statistic = jensenShannonDistance(a, b);
@@ -196,6 +225,13 @@ function featureDrift(
     drifted: false,
     plot,
   };
+}
+
+/** Distinct values, counting up to one more than `FEW_VALUES`. */
+function distinct(values: Float64Array): number {
+  const seen = new Set<number>();
+  for (const v of values) if (seen.add(v).size > FEW_VALUES) break;
+  return seen.size;
 }
 
 function scoreDrift(
@@ -228,10 +264,11 @@ function histogram(a: Float64Array, b: Float64Array, min?: number, max?: number)
   let lo = min ?? Infinity;
   let hi = max ?? -Infinity;
   if (min === undefined)
-    for (const v of [...a, ...b]) {
-      lo = Math.min(lo, v);
-      hi = Math.max(hi, v);
-    }
+    for (const values of [a, b])
+      for (const v of values) {
+        lo = Math.min(lo, v);
+        hi = Math.max(hi, v);
+      }
   const width = (hi - lo) / PLOT_BINS || 1;
   const share = (values: Float64Array) => {
     const counts = new Array<number>(PLOT_BINS).fill(0);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely, Selectable } from 'kysely';
 import type { DatasetRepository } from '../data/dataset-repository.js';
-import type { Respondent } from '../data/record.js';
+import { FEATURE_NAMES, type Respondent } from '../data/record.js';
 import { DomainError } from '../errors.js';
 import type { BlobStore } from '../platform/blobs/index.js';
 import { toJson } from '../platform/db/columns.js';
@@ -10,7 +10,7 @@ import type { PredictionLogRepository } from '../serving/prediction-log-reposito
 import type { RegistryService } from '../tracking/registry-service.js';
 import { loadRegisteredModel } from '../training/model-loader.js';
 import { loadRecords } from '../training/train-model.js';
-import { computeDrift } from './drift-report.js';
+import { computeDrift, isNumericFeature, sampleOf } from './drift-report.js';
 import type { MonitoringSettings } from './settings.js';
 import type { DriftReportTable } from './tables.js';
 
@@ -49,26 +49,23 @@ export class DriftService {
     const reference: Respondent[] = (await loadRecords(this.deps.datasets, referenceId)).map(
       ({ depression: _, ...record }) => record,
     );
-    const logged = await this.deps.predictions.inputsBetween(
+    const current = await this.deps.predictions.columns(
       this.model,
-      start,
-      end,
-      this.settings.maxRows,
+      { from: start, to: end, limit: this.settings.maxRows },
+      {
+        numeric: FEATURE_NAMES.filter(isNumericFeature),
+        categorical: FEATURE_NAMES.filter((f) => !isNumericFeature(f)),
+      },
     );
-    if (logged.length === 0)
+    if (current.rows === 0)
       throw DomainError.notFound(
         `No predictions of "${this.model}" from ${start.toISOString()} to ${end.toISOString()} (window ${windowText}): nothing to compare`,
       );
-    const report = computeDrift(
-      reference,
-      logged.map((row) => row.inputs),
-      this.settings,
-      {
-        reference: champion.pipeline.predictProba(reference),
-        current: logged.map((row) => row.probability),
-        threshold: champion.artifact.threshold,
-      },
-    );
+    const report = computeDrift(sampleOf(reference), current, this.settings, {
+      reference: champion.pipeline.predictProba(reference),
+      current: current.probabilities,
+      threshold: champion.artifact.threshold,
+    });
     return this.deps.db
       .insertInto('drift_report')
       .values({
@@ -78,7 +75,7 @@ export class DriftService {
         reference_dataset: referenceId,
         window_start: start,
         window_end: end,
-        current_rows: logged.length,
+        current_rows: current.rows,
         dataset_drift: report.datasetDrift,
         drifted_features: toJson(report.driftedFeatures),
         report: toJson(report),

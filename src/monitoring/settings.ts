@@ -1,6 +1,15 @@
 import { z } from 'zod';
 import { FEATURE_NAMES, type FeatureName } from '../data/record.js';
+import { parseDuration } from '../serving/duration.js';
 import { DRIFT_TESTS } from './drift-report.js';
+
+const isDuration = (text: string) => {
+  try {
+    return parseDuration(text) > 0;
+  } catch {
+    return false;
+  }
+};
 
 export const monitoringSettingsSchema = z.strictObject({
   drift: z.strictObject({
@@ -20,7 +29,7 @@ export const monitoringSettingsSchema = z.strictObject({
       z.enum(DRIFT_TESTS),
     ),
     /** The current window when none is given, e.g. `7d`. */
-    window: z.string().min(2),
+    window: z.string().refine(isDuration, 'a duration like 24h or 7d'),
     /** Predictions read per report at most (the newest). */
     maxRows: z.number().int().min(100),
   }),

@@ -153,29 +153,71 @@ export class PredictionLogRepository implements PredictionLogSink<string> {
   }
 
   /**
-   * The inputs and scores of a model's answered predictions in [from, to), newest first (shadow
-   * rows hold none): the current window of the drift report. Survey rows, logged at their
-   * day, count from that day.
+   * A model's answered predictions in [from, to) (at most `limit`, the newest; shadow rows hold
+   * no inputs), column by column — per numeric feature its non-missing values, per other
+   * feature its value counts, and the scores — without making 100,000 row objects: the rows'
+   * JSON comes back as one text, parsed once here. The current window of a drift report.
+   * Survey rows, logged at their day, count from that day.
    */
-  async inputsBetween(
+  async columns(
     model: string,
-    from: Date,
-    to: Date,
-    limit: number,
-  ): Promise<{ inputs: Respondent; probability: number }[]> {
-    const rows = await this.db
-      .selectFrom('prediction_log as p')
-      .select(['p.inputs', 'p.probability'])
-      .where('p.model_name', '=', model)
-      .where('p.route', '!=', 'shadow')
-      .where('p.inputs', 'is not', null)
-      .where('p.probability', 'is not', null)
-      .where(sinceCondition(from, 'p'))
-      .where('p.at', '<', to)
-      .orderBy('p.id', 'desc')
-      .limit(limit)
-      .execute();
-    return rows.map((row) => ({ inputs: row.inputs as Respondent, probability: row.probability! }));
+    window: { from: Date; to: Date; limit: number },
+    features: { numeric: readonly string[]; categorical: readonly string[] },
+  ): Promise<{
+    rows: number;
+    numbers: Record<string, Float64Array>;
+    categories: Record<string, Map<string, number>>;
+    probabilities: Float64Array;
+  }> {
+    // Page by page (newest first), each page's JSON as one text parsed here: JSON per field in
+    // the database costs more (embedded PGlite), one text crosses the worker boundary faster
+    // than many rows, and a page at a time keeps memory flat.
+    const numbers = Object.fromEntries(features.numeric.map((f) => [f, [] as number[]]));
+    const categories = Object.fromEntries(
+      features.categorical.map((f) => [f, new Map<string, number>()]),
+    );
+    const probabilities: number[] = [];
+    let rowsRead = 0;
+    let before: number | null = null;
+    while (rowsRead < window.limit) {
+      const size = Math.min(COLUMN_PAGE_ROWS, window.limit - rowsRead);
+      const { rows } = await sql<{
+        inputs: string | null;
+        probabilities: number[] | null;
+        last: number | null;
+      }>`
+        select '[' || string_agg(w.inputs::text, ',') || ']' as inputs,
+          array_agg(w.probability) as probabilities, min(w.id)::int as last
+        from (
+          select p.id, p.inputs, p.probability from prediction_log p
+          where p.model_name = ${model} and p.route <> 'shadow' and p.inputs is not null
+            and p.probability is not null and ${sinceCondition(window.from, 'p')} and p.at < ${window.to}
+            ${before === null ? sql`` : sql`and p.id < ${before}`}
+          order by p.id desc limit ${size}) w`.execute(this.db);
+      const page = JSON.parse(rows[0].inputs ?? '[]') as Record<string, unknown>[];
+      for (const row of page) {
+        for (const feature of features.numeric)
+          if (typeof row[feature] === 'number') numbers[feature].push(row[feature] as number);
+        for (const feature of features.categorical) {
+          const value = row[feature];
+          if (value === null || value === undefined) continue;
+          const counts = categories[feature];
+          counts.set(String(value), (counts.get(String(value)) ?? 0) + 1);
+        }
+      }
+      probabilities.push(...(rows[0].probabilities ?? []));
+      rowsRead += page.length;
+      before = rows[0].last;
+      if (page.length < size) break;
+    }
+    return {
+      rows: rowsRead,
+      numbers: Object.fromEntries(
+        Object.entries(numbers).map(([f, v]) => [f, Float64Array.from(v)]),
+      ),
+      categories,
+      probabilities: Float64Array.from(probabilities),
+    };
   }
 
   /** Counts by route of a rollout's predictions since `since` (for status). */
@@ -195,6 +237,9 @@ export class PredictionLogRepository implements PredictionLogSink<string> {
  * Predictions logged since `since`: survey-keyed ones carry only their day, so for them the
  * day of `since` counts (within one rollout: they may predate its current step by hours).
  */
+/** Rows of the prediction log read per query by `columns`. */
+const COLUMN_PAGE_ROWS = 10_000;
+
 function sinceCondition(since: Date, table = 'prediction_log') {
   const at = sql.ref(`${table}.at`);
   const key = sql.ref(`${table}.request_key`);
