@@ -15,6 +15,11 @@ export interface Metrics {
 export function createMetrics(): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'sdp_' });
+  // prom-client adds a `…_total` gauge beside each grouped gauge of active handles, requests
+  // and resources: only counters may end in `_total` (promtool check metrics refuses them),
+  // and the sum over the grouped gauge says the same.
+  for (const kind of ['handles', 'requests', 'resources'])
+    registry.removeSingleMetric(`sdp_nodejs_active_${kind}_total`);
   const httpDuration = new Histogram({
     name: 'sdp_http_request_duration_seconds',
     help: 'HTTP requests by method, route template and status code',
