@@ -1,3 +1,4 @@
+import { createMetrics } from '../metrics.js';
 import { connect } from 'node:net';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
@@ -314,6 +315,8 @@ describe('request logs', () => {
     const app = await createHttpServer({
       log: logger,
       version: 'test',
+      metrics: createMetrics(),
+      metricsPolicy: 'public',
       routes: [
         (app) => {
           app.get('/forms', { config: open }, async (request) => {
@@ -334,6 +337,7 @@ describe('request logs', () => {
       const headers = { 'x-request-id': 'req-42' };
       expect((await app.inject({ url: '/forms', headers })).statusCode).toBe(200);
       expect((await app.inject({ url: '/crash', headers })).statusCode).toBe(500);
+      expect((await app.inject({ url: '/metrics' })).statusCode).toBe(200);
     } finally {
       await app.close();
     }
@@ -356,5 +360,7 @@ describe('request logs', () => {
       'http.response.status_code': 200,
     });
     expect(byMessage('GET /crash 500')).toMatchObject({ 'http.request.id': 'req-42' });
+    // …but none for Prometheus' scrapes (nor for probes).
+    expect(lines.filter((line) => /^GET \/metrics/.test(String(line.msg)))).toEqual([]);
   });
 });
