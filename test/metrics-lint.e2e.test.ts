@@ -20,6 +20,12 @@ describe('/metrics of sdp start', () => {
     expect(response.status).toBe(200);
     const text = await response.text();
     expect(text).toMatch(/^sdp_process_cpu_seconds_total /m);
+    for (const series of [
+      'sdp_survey_responses{state="training"} 0',
+      'sdp_pipeline_runs{pipeline="retrain",state="running"} 0',
+      'sdp_queue_jobs{queue="jobs",state="failed"} 0',
+    ])
+      expect(text).toContain(series);
     const lint = spawnSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8' });
     expect([lint.status, lint.stdout + lint.stderr]).toEqual([0, '']);
   });

@@ -11,6 +11,7 @@ import { servingRoutes } from '../serving/routes.js';
 import { registerServingMetrics } from '../serving/serving-metrics.js';
 import { surveyRoutes } from '../survey/survey-routes.js';
 import { surveyWebRoutes } from '../survey/survey-web.js';
+import { registerStateMetrics } from './metrics.js';
 import type { QueueRuntime, Runtime } from './runtime.js';
 
 /** The home page and its script and style (files, so the strict CSP needs no exception). */
@@ -31,6 +32,7 @@ export async function createApp(runtime: Runtime | QueueRuntime, version: string
   await runtime.predictions.start({ analyzeRollouts: true });
   const metrics = createMetrics();
   registerServingMetrics(metrics.registry, runtime.predictions);
+  registerStateMetrics(metrics.registry, runtime);
   // Distributed: rate limits are counted in Redis, so they hold across API processes.
   const redis = config.queue.url.startsWith('redis')
     ? new (await import('ioredis')).Redis(config.queue.url, {
