@@ -49,7 +49,7 @@ export interface DriftSettings {
   datasetDriftShare: number;
   /** Population stability index of the predicted score above which the score drifted. */
   psiThreshold: number;
-  /** A test per feature instead of the one chosen by type and sample size. */
+  /** Per feature, test or distance regardless of sample size (the type picks which one). */
   tests: Partial<Record<FeatureName, DriftTest>>;
 }
 
@@ -152,15 +152,23 @@ function featureDrift(
     reference: 1 - present(reference) / Math.max(1, reference.rows),
     current: 1 - present(current) / Math.max(1, current.rows),
   };
-  const test =
-    settings.tests[feature] ??
-    (numeric ? (large ? 'wasserstein' : 'ks') : large ? 'jensen-shannon' : 'chi2');
+  // A configured test sets test-or-distance; the feature's type picks which one.
+  const chosen = settings.tests[feature] ?? (large ? 'wasserstein' : 'ks');
+  const distance = chosen === 'wasserstein' || chosen === 'jensen-shannon';
+  const test: DriftTest = numeric
+    ? distance
+      ? 'wasserstein'
+      : 'ks'
+    : distance
+      ? 'jensen-shannon'
+      : 'chi2';
   const base = {
     feature,
     kind: numeric ? ('numeric' as const) : ('categorical' as const),
     test,
     missing,
   };
+  const nothing = { labels: [], reference: [], current: [] };
   if (present(reference) === 0 || present(current) === 0)
     return {
       ...base,
@@ -169,61 +177,36 @@ function featureDrift(
       adjustedPValue: null,
       threshold: 0,
       drifted: false,
-      plot: { labels: [], reference: [], current: [] },
+      plot: nothing,
     };
-  if (numeric) {
-    const a = refNumbers!;
-    const b = curNumbers!;
-    const plot = histogram(a, b);
-    if (test === 'wasserstein' || test === 'jensen-shannon') {
-      const statistic = normedWasserstein(a, b);
-      const threshold = settings.distanceThreshold;
-      return {
-        ...base,
-        statistic,
-        pValue: null,
-        adjustedPValue: null,
-        threshold,
-        drifted: statistic > threshold,
-        plot,
-      };
-    }
-    const { statistic, pValue } = ksTest(a, b);
-    return {
-      ...base,
-      statistic,
-      pValue,
-      adjustedPValue: pValue,
-      threshold: settings.alpha,
-      drifted: false,
-      plot,
-    };
-  }
-  const a = categories(reference);
-  const b = categories(current);
-  const plot = categoryShares(a, b);
-  if (test === 'jensen-shannon' || test === 'wasserstein') {
-    const statistic = jensenShannonDistance(a, b);
-    const threshold = settings.distanceThreshold;
-    return {
-      ...base,
-      statistic,
-      pValue: null,
-      adjustedPValue: null,
-      threshold,
-      drifted: statistic > threshold,
-      plot,
-    };
-  }
-  const { statistic, pValue } = chiSquaredTest(a, b);
-  return {
-    ...base,
+  const byDistance = (statistic: number) => ({
+    statistic,
+    pValue: null,
+    adjustedPValue: null,
+    threshold: settings.distanceThreshold,
+    drifted: statistic > settings.distanceThreshold,
+  });
+  // Judged after Holm's adjustment across the report's tests (computeDrift).
+  const byTest = ({ statistic, pValue }: { statistic: number; pValue: number }) => ({
     statistic,
     pValue,
     adjustedPValue: pValue,
     threshold: settings.alpha,
     drifted: false,
-    plot,
+  });
+  if (numeric) {
+    const [a, b] = [refNumbers!, curNumbers!];
+    return {
+      ...base,
+      ...(distance ? byDistance(normedWasserstein(a, b)) : byTest(ksTest(a, b))),
+      plot: histogram(a, b),
+    };
+  }
+  const [a, b] = [categories(reference), categories(current)];
+  return {
+    ...base,
+    ...(distance ? byDistance(jensenShannonDistance(a, b)) : byTest(chiSquaredTest(a, b))),
+    plot: categoryShares(a, b),
   };
 }
 

@@ -23,7 +23,10 @@ export const monitoringSettingsSchema = z.strictObject({
     datasetDriftShare: z.number().gt(0).max(1),
     /** PSI of the predicted score above which the score drifted. */
     psiThreshold: z.number().gt(0),
-    /** A test per feature instead of the one chosen by type and size, e.g. `{ city: chi2 }`. */
+    /**
+     * Per feature, a test (`ks`, `chi2`) or a distance (`wasserstein`, `jensen-shannon`) instead of
+     * the choice by sample size; the feature's type picks which test or which distance.
+     */
     tests: z.partialRecord(
       z.enum(FEATURE_NAMES as [FeatureName, ...FeatureName[]]),
       z.enum(DRIFT_TESTS),
