@@ -27,7 +27,7 @@ describe.each(['embedded', 'postgres'] as const)(
       const { config } = loadConfig({
         env: {},
         overrides: [
-          'database.url=embedded',
+          `database.url=${backend === 'embedded' ? 'embedded' : await createTestDatabase()}`,
           `dataDir=${dataDir}`,
           'log.level=silent',
           'train.folds=2',
