@@ -1,3 +1,4 @@
+import { isDerivedDataset } from '../pipelines/retrain/retrain-pipeline.js';
 import { existsSync, realpathSync } from 'node:fs';
 import { join, resolve, sep } from 'node:path';
 import type { DatasetVersion } from '../data/dataset-repository.js';
@@ -81,11 +82,14 @@ export async function resolveDataset(
   return (await sources.datasets.resolve(datasetId))!;
 }
 
-/** The dataset to use when none is named: the newest real one, else the newest synthetic one. */
+/**
+ * The dataset to use when none is named: the newest real one, else the newest synthetic one —
+ * of the data as ingested or generated, not the survey exports and training sets pipelines make.
+ */
 export async function defaultDataset(
   sources: Pick<DatasetSources, 'datasets'>,
 ): Promise<DatasetVersion | undefined> {
-  const all = await sources.datasets.list();
+  const all = (await sources.datasets.list()).filter((d) => !isDerivedDataset(d));
   return all.find((dataset) => !dataset.synthetic) ?? all[0];
 }
 

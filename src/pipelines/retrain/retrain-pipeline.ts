@@ -52,6 +52,14 @@ export interface RetrainDependencies {
   earlierGateOutputs(): Promise<Record<string, unknown>[]>;
 }
 
+/**
+ * Whether a dataset version was made from others or from survey answers (by this pipeline, or
+ * `--data survey`): never a base, nor the data `sdp train` picks when none is named.
+ */
+export function isDerivedDataset(dataset: Pick<DatasetVersion, 'source'>): boolean {
+  return /^(survey|reference:|retrain:)/.test(dataset.source);
+}
+
 export const SURVEY_TRAIN = 'survey-train';
 export const SURVEY_HOLDOUT = 'survey-holdout';
 const ACTOR = 'pipeline:retrain';
@@ -204,12 +212,7 @@ async function baseDataset(deps: RetrainDependencies): Promise<DatasetVersion> {
       throw DomainError.notFound(`pipelines.retrain.base: no dataset "${deps.settings.base}"`);
     return named;
   }
-  const all = (await deps.datasets.list()).filter(
-    (d) =>
-      !d.source.startsWith('survey') &&
-      !d.source.startsWith('retrain') &&
-      !d.source.startsWith('reference'),
-  );
+  const all = (await deps.datasets.list()).filter((d) => !isDerivedDataset(d));
   const base = all.find((d) => !d.synthetic) ?? all[0];
   if (!base)
     throw DomainError.notFound(
