@@ -10,6 +10,8 @@ import { storeSyntheticDataset } from '../src/data/synthetic-dataset.js';
 import type { DriftReport } from '../src/monitoring/drift-report.js';
 import { driftReportHtml } from '../src/monitoring/drift-html.js';
 import { createLogger } from '../src/platform/log/logger.js';
+import { evaluate } from '../src/training/evaluate.js';
+import { loadRegisteredModel } from '../src/training/model-loader.js';
 import { trainModel } from '../src/training/train-model.js';
 import { createTestDatabase } from './harness/context.js';
 
@@ -90,6 +92,43 @@ describe.each(['embedded', 'postgres'] as const)(
       expect(html.match(/<svg /g)).toHaveLength(report.features.length + 1);
       expect(html).not.toMatch(/<script|https?:\/\//);
       expect(html).toMatch(/academic_pressure — <strong>drifted<\/strong>/);
+    });
+
+    it('evaluates served predictions against the labels that arrived, as sdp evaluate scores the same rows (to 1e-9)', async () => {
+      const labelled = [...generateSynthetic({ rows: 300, seed: 91 })];
+      labelled.forEach(({ depression: _, ...record }, i) =>
+        runtime.predictions.predict(record, `truth-${i}`),
+      );
+      await runtime.predictions.flushLog();
+      // Ground truth arrives for 250 of the 300 (the rest never answer).
+      for (const [i, { depression }] of labelled.slice(0, 250).entries())
+        await runtime.predictions.recordOutcome(`truth-${i}`, depression);
+      const report = await runtime.quality.report({ window: '1h' });
+      expect(report.versions.map((v) => [v.version, v.labels])).toEqual([[1, 250]]);
+      const [v1] = report.versions;
+
+      const champion = await loadRegisteredModel(
+        runtime.registry,
+        runtime.blobs,
+        'student-depression@champion',
+      );
+      const offline = evaluate(
+        champion.pipeline,
+        labelled.slice(0, 250),
+        champion.artifact.threshold,
+      );
+      expect(Math.abs(v1.rocAuc.value! - offline.metrics.roc_auc!)).toBeLessThan(1e-9);
+      expect(Math.abs(v1.brier.value! - offline.metrics.brier)).toBeLessThan(1e-9);
+      expect(Math.abs(v1.accuracy.value! - offline.metrics.accuracy)).toBeLessThan(1e-9);
+      expect(v1.rocAuc.low!).toBeLessThan(v1.rocAuc.value!);
+      expect(v1.rocAuc.high!).toBeGreaterThan(v1.rocAuc.value!);
+      expect(v1.calibration.reduce((s, bin) => s + bin.count, 0)).toBe(250);
+      // Slices carry their own label counts, adding up to the whole.
+      const bands = Object.entries(v1.slices).filter(([key]) => key.startsWith('age_band='));
+      expect(bands.reduce((s, [, f]) => s + f.labels, 0)).toBe(250);
+      expect(
+        Math.abs(v1.slices['gender=Female'].rocAuc.value! - offline.slices.gender.Female.roc_auc!),
+      ).toBeLessThan(1e-9);
     });
   },
 );

@@ -16,6 +16,7 @@ import { PredictionLog } from '../serving/prediction-log.js';
 import { PredictionLogRepository } from '../serving/prediction-log-repository.js';
 import { PredictionService } from '../serving/prediction-service.js';
 import { DriftService } from '../monitoring/drift-service.js';
+import { QualityService } from '../monitoring/quality-service.js';
 import { RolloutRepository } from '../serving/rollout-repository.js';
 import { RolloutService } from '../serving/rollout-service.js';
 import { surveyServingHooks } from '../serving/survey-hook.js';
@@ -60,6 +61,8 @@ export interface Runtime {
   audit: DatabaseAuditTrail;
   /** Drift of inputs and scores against the champion's training data (src/monitoring). */
   drift: DriftService;
+  /** Continuous evaluation of served predictions against the labels that arrived. */
+  quality: QualityService;
   readinessChecks(): ReadinessCheck[];
   /** Drains the survey's scoring, flushes the prediction log, closes what was opened. */
   close(): Promise<void>;
@@ -267,6 +270,12 @@ function wire(
   const datasets = new DatasetRepository(db);
   return {
     datasets,
+    quality: new QualityService(
+      logRepository,
+      settings.model,
+      parseDuration,
+      config.monitoring.quality.maxRows,
+    ),
     drift: new DriftService(
       { db, registry, blobs, datasets, predictions: logRepository },
       config.monitoring.drift,

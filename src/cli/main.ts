@@ -34,6 +34,7 @@ const COMMANDS: [names: string[], load: CommandLoader][] = [
   [['rollout'], async () => (await import('./rollout-command.js')).rolloutCommand],
   [['pipelines'], async () => (await import('./pipelines-command.js')).pipelinesCommand],
   [['drift'], async () => (await import('./drift-command.js')).driftCommand],
+  [['quality'], async () => (await import('./quality-command.js')).qualityCommand],
   [['survey'], async () => (await import('./survey-command.js')).surveyCommand],
   [['tokens'], async () => (await import('./tokens-command.js')).tokensCommand],
   [['users'], async () => (await import('./users-command.js')).usersCommand],

@@ -36,5 +36,12 @@ export const monitoringSettingsSchema = z.strictObject({
     /** Predictions read per report at most (the newest). */
     maxRows: z.number().int().min(100),
   }),
+  /** Continuous evaluation against the labels that arrived (`sdp quality`). */
+  quality: z.strictObject({
+    /** The window when none is given, e.g. `30d`. */
+    window: z.string().refine(isDuration, 'a duration like 7d or 30d'),
+    /** Labelled predictions read per report at most. */
+    maxRows: z.number().int().min(100),
+  }),
 });
 export type MonitoringSettings = z.infer<typeof monitoringSettingsSchema>;

@@ -220,6 +220,52 @@ export class PredictionLogRepository implements PredictionLogSink<string> {
     };
   }
 
+  /**
+   * A model's scored predictions in [from, to) that have ground truth (a PHQ-9 label or
+   * feedback), with the version and route that scored them, oldest first. Shadow rows carry
+   * the challenger's score and no inputs (the champion row of the same key has them).
+   */
+  async labelled(
+    model: string,
+    window: { from: Date; to: Date; limit: number },
+  ): Promise<
+    {
+      version: number;
+      route: string;
+      inputs: Respondent | null;
+      probability: number;
+      predicted: 0 | 1 | null;
+      label: 0 | 1;
+    }[]
+  > {
+    const rows = await this.db
+      .selectFrom('prediction_log as p')
+      .innerJoin('prediction_feedback as f', 'f.request_key', 'p.request_key')
+      .select([
+        'p.version',
+        'p.route',
+        'p.inputs',
+        'p.probability',
+        'p.label as predicted',
+        'f.label',
+      ])
+      .where('p.model_name', '=', model)
+      .where('p.probability', 'is not', null)
+      .where(sinceCondition(window.from, 'p'))
+      .where('p.at', '<', window.to)
+      .orderBy('p.id')
+      .limit(window.limit)
+      .execute();
+    return rows.map((row) => ({
+      version: row.version,
+      route: row.route,
+      inputs: row.inputs as Respondent | null,
+      probability: row.probability!,
+      predicted: row.predicted === null ? null : (row.predicted as 0 | 1),
+      label: row.label as 0 | 1,
+    }));
+  }
+
   /** Counts by route of a rollout's predictions since `since` (for status). */
   async countsByRoute(rolloutId: string, since: Date): Promise<Record<string, number>> {
     const rows = await this.db
