@@ -72,5 +72,6 @@ for (let round = 1; round <= rounds; round++) {
     `| ${round} | ${fmt(run.ms)} | ${run.peakRssMiB.toFixed(0)} | ${report.current_rows} | ${report.drifted_features.join(', ') || '-'} |`,
   );
 }
+// KEEP=1 keeps the prepared data dir (printed) for profiling the report in place.
 if (!process.env.KEEP) rmSync(dataDir, { recursive: true, force: true });
-else console.log(dataDir);
+else console.log(`kept ${dataDir}`);
