@@ -58,6 +58,8 @@ for (const backend of databaseBackends) {
     const clock = () => now;
     /** Enqueues that the test drops, as a crash between two writes would. */
     let dropNextEnqueue = false;
+    /** Job ids the queue reports as given up on (every try of the job failed). */
+    const givenUp = new Set<string>();
 
     beforeAll(async () => {
       opened = await backend.open();
@@ -78,6 +80,7 @@ for (const backend of databaseBackends) {
           await queue.enqueue(job, options);
         },
         jobState: async (id) => {
+          if (givenUp.has(id)) return 'failed';
           const job = await queue.getJob(toJobId(id));
           if (!job) return 'absent';
           return job.state === 'failed'
@@ -258,6 +261,20 @@ for (const backend of databaseBackends) {
       expect((await service.show(run.id)).tasks[0].state).toBe('queued');
       expect(await service.reconcile()).toBeGreaterThanOrEqual(1);
       expect((await finished(run.id)).run.state).toBe('succeeded');
+    });
+
+    it('repairs a task whose job the queue gave up on before any worker claimed it: the next try gets a job of its own', async () => {
+      dropNextEnqueue = true;
+      const { run } = await service.trigger('toy', {
+        trigger: 'manual',
+        actor: 'test',
+        runKey: 'given-up',
+      });
+      givenUp.add(`pt.${run.id}.a.1`); // its first try's job failed in the queue, unclaimed
+      await service.reconcile();
+      const done = await finished(run.id);
+      expect(done.run.state).toBe('succeeded');
+      expect(done.tasks.find((t) => t.task_id === 'a')!.attempts).toBe(2);
     });
 
     it('schedules: catch-up "latest" runs only the newest missed interval, "all" each in turn; overlap "skip"; backfill once', async () => {

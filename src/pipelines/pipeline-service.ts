@@ -547,8 +547,11 @@ export class PipelineService {
         if (job === 'pending') continue;
         if (job === 'completed' && task.state !== 'running') continue; // being recorded now
         repaired++;
-        if (task.attempts < task.max_attempts) {
-          const next = task.attempts + 1;
+        // A try the queue gave up on before any worker claimed it counts as used: its job id
+        // is taken, and the next try needs the next one.
+        const used = task.attempts + (job === 'failed' && task.state !== 'running' ? 1 : 0);
+        if (used < task.max_attempts) {
+          const next = used + 1;
           this.log.warn(
             { 'pipeline.run': run.id, 'pipeline.task': task.task_id },
             `pipeline ${run.pipeline}: task ${task.task_id} lost its job (${job}); queueing try ${next}`,
@@ -557,7 +560,7 @@ export class PipelineService {
             run.id,
             task.task_id,
             [task.state],
-            { state: 'up_for_retry' },
+            { state: 'up_for_retry', attempts: used },
             task.attempts,
           );
           await this.queue.enqueue(
