@@ -42,7 +42,7 @@ describe('a retrain run through Redis and PostgreSQL faults', () => {
         `database.url=${postgres.url}`,
         `queue.url=${redis.url}`,
         `dataDir=${dataDir}`,
-        'queue.lockDurationMs=2000',
+        'queue.lockDurationMs=5000',
         'queue.backoffMs=200',
         'database.startupTimeoutMs=30000',
         ...SEMESTER_OVERRIDES,

@@ -37,7 +37,7 @@ describe('the retraining loop, distributed over two sdp workers', () => {
     shared = [
       `queue.prefix=${redis.prefix}`,
       // A killed worker's job goes to the other one within seconds, not the default 30 s.
-      'queue.lockDurationMs=2000',
+      'queue.lockDurationMs=5000',
       ...SEMESTER_OVERRIDES.filter((o) => !o.startsWith('log.level')),
       // Trees long enough to be killed in the middle of.
       'pipelines.retrain.candidates=[[model=logistic],[model=gbdt,model.params.maxIter=300]]',

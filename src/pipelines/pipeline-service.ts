@@ -556,17 +556,19 @@ export class PipelineService {
             { 'pipeline.run': run.id, 'pipeline.task': task.task_id },
             `pipeline ${run.pipeline}: task ${task.task_id} lost its job (${job}); queueing try ${next}`,
           );
-          await this.repository.updateTask(
+          // Fenced: if a worker claimed the task since it was read, there is nothing to repair.
+          const moved = await this.repository.updateTask(
             run.id,
             task.task_id,
             [task.state],
             { state: 'up_for_retry', attempts: used },
             task.attempts,
           );
-          await this.queue.enqueue(
-            { type: 'pipeline-task', runId: run.id, taskId: task.task_id },
-            { jobId: taskJobId(run.id, task.task_id, next) },
-          );
+          if (moved)
+            await this.queue.enqueue(
+              { type: 'pipeline-task', runId: run.id, taskId: task.task_id },
+              { jobId: taskJobId(run.id, task.task_id, next) },
+            );
         } else {
           await this.repository.updateTask(
             run.id,
