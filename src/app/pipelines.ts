@@ -1,9 +1,8 @@
 import { PipelineRepository } from '../pipelines/pipeline-repository.js';
-import { PipelineService, type TaskQueue } from '../pipelines/pipeline-service.js';
+import { PipelineService, taskQueueOf } from '../pipelines/pipeline-service.js';
 import { retrainPipeline } from '../pipelines/retrain/retrain-pipeline.js';
 import { PipelineScheduler } from '../pipelines/scheduler.js';
 import { checkSchedule } from '../pipelines/schedule.js';
-import { toJobId } from '../platform/queue/job-queue.js';
 import { VERSION } from '../version.js';
 import { loadConfig, recordableConfig } from './config.js';
 import type { AppQueue, Runtime } from './runtime.js';
@@ -23,20 +22,8 @@ export function createPipelines(
   const { config } = runtime;
   const settings = config.pipelines;
   const repository = new PipelineRepository(runtime.database.db);
-  const tasks: TaskQueue = {
-    enqueue: async (job, options) => {
-      await queue.enqueue(job, options);
-    },
-    jobState: async (id) => {
-      const job = await queue.getJob(toJobId(id));
-      if (!job) return 'absent';
-      return job.state === 'failed'
-        ? 'failed'
-        : job.state === 'completed'
-          ? 'completed'
-          : 'pending';
-    },
-  };
+  const tasks = taskQueueOf(queue);
+
   const retrain = retrainPipeline({
     ...runtime,
     settings: settings.retrain,

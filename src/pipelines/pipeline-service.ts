@@ -2,8 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { hostname } from 'node:os';
 import { z } from 'zod';
+import { toJobId, type JobQueue, type JobSchema } from '../platform/queue/job-queue.js';
 import { DomainError, errorMessage, isRetryable } from '../errors.js';
 import { NO_AUDIT, type AuditTrail } from '../platform/audit.js';
+import { isStorableText, STORABLE_TEXT_MESSAGE } from '../platform/text.js';
 import {
   retryDelayMs,
   TaskSkipped,
@@ -27,6 +29,24 @@ export interface TaskQueue {
   enqueue(task: TaskJob, options: { jobId: string; delayMs?: number }): Promise<void>;
   /** The queue's view of a job: absent, still to run or running, or given up on. */
   jobState(jobId: string): Promise<'absent' | 'pending' | 'failed' | 'completed'>;
+}
+
+/** The runner's view of a job queue that carries `pipeline-task` jobs. */
+export function taskQueueOf(queue: Pick<JobQueue<JobSchema>, 'enqueue' | 'getJob'>): TaskQueue {
+  return {
+    enqueue: async (job, options) => {
+      await queue.enqueue(job as never, options);
+    },
+    jobState: async (id) => {
+      const job = await queue.getJob(toJobId(id));
+      if (!job) return 'absent';
+      return job.state === 'failed'
+        ? 'failed'
+        : job.state === 'completed'
+          ? 'completed'
+          : 'pending';
+    },
+  };
 }
 
 /** The payload of a `pipeline-task` job. */
@@ -110,6 +130,8 @@ export class PipelineService {
     input: TriggerInput,
   ): Promise<{ run: PipelineRun; created: boolean }> {
     const definition = this.definition(name);
+    if (input.runKey !== undefined && !(input.runKey.length > 0 && isStorableText(input.runKey)))
+      throw DomainError.invalid(`A run key must be non-empty text that ${STORABLE_TEXT_MESSAGE}`);
     const parsed = definition.params.safeParse(input.params ?? {});
     if (!parsed.success)
       throw DomainError.invalid(

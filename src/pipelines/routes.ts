@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { problemSchema } from '../platform/http/problem.js';
 import { actorOf } from '../platform/http/route-policy.js';
+import { STORABLE_TEXT, STORABLE_TEXT_MESSAGE } from '../platform/text.js';
 import type { App, RouteModule } from '../platform/http/server.js';
 import type { PipelineRun, TaskRun } from './pipeline-repository.js';
 import type { PipelineScheduler } from './scheduler.js';
@@ -170,7 +171,12 @@ export function pipelineRoutes(
           body: z
             .strictObject({
               params: z.record(z.string(), z.unknown()).default({}),
-              runKey: z.string().min(1).max(200).optional(),
+              runKey: z
+                .string()
+                .min(1)
+                .max(200)
+                .regex(STORABLE_TEXT, STORABLE_TEXT_MESSAGE)
+                .optional(),
             })
             .meta({ examples: [{ params: { from: '2026-11-30', to: '2026-12-07' } }] }),
           response: { 201: runSchema, 200: runSchema, ...errors },
